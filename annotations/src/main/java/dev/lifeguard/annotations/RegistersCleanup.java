@@ -1,0 +1,24 @@
+package dev.lifeguard.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The call registers a managed cleanup for the named resource, so an explicit {@link CleansUp} of the same
+ * resource is a double cleanup ({@code drmm_mode_config_init} registers {@code drm_mode_config_cleanup}).
+ *
+ * <pre>{@code
+ * @RegistersCleanup("mode-config")
+ * public static int modeConfigInit(DrmDevice drm) { ... }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface RegistersCleanup {
+  /** The resource's name, matched against {@link CleansUp#value()}. */
+  String value();
+}
