@@ -1,0 +1,4 @@
+/**
+ * The driver core: buses, devices, drivers, devres ({@code devm_*}) and the hardware resources it manages.
+ */
+package dev.lifeguard.runtime.bus;

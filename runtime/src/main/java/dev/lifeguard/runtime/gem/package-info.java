@@ -1,0 +1,2 @@
+/** GEM objects, dma-bufs and PRIME export/import, with the one-way reference chain of drm_prime.c. */
+package dev.lifeguard.runtime.gem;

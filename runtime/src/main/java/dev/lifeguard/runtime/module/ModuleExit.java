@@ -1,0 +1,16 @@
+package dev.lifeguard.runtime.module;
+
+/**
+ * A {@code module_exit} function: unregisters the module's drivers (that unbinds their devices). A correct exit of
+ * a module whose drm devices may outlive unbind also waits for its {@link DeviceCount} and calls
+ * {@code DrmDevice.releaseBarrier()} (seed 002).
+ *
+ * <pre>{@code
+ * ModuleExit exit = () -> { bus.unregisterDriver(drv); count.awaitZero(); DrmDevice.releaseBarrier(); };
+ * }</pre>
+ */
+@FunctionalInterface
+public interface ModuleExit {
+  /** Runs at unload. */
+  void exit();
+}

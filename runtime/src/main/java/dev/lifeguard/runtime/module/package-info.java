@@ -1,0 +1,2 @@
+/** Loadable modules: refcounts, unload, device counts, and the module-text-after-unload detector. */
+package dev.lifeguard.runtime.module;
