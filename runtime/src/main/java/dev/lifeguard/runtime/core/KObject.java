@@ -1,5 +1,6 @@
 package dev.lifeguard.runtime.core;
 
+import dev.lifeguard.annotations.Frees;
 import dev.lifeguard.runtime.bus.Device;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,6 +78,7 @@ public class KObject {
    *
    * @param by what frees it, for later reports
    */
+  @Frees
   public boolean free(String by) {
     if (!freedBy.compareAndSet(null, by)) {
       Kernel.report(
