@@ -64,6 +64,9 @@ public final class LifetimeAnalysis {
   private @Nullable CompilationUnitTree unit;
   private final Map<Tree, AnalysisResult> cache = new IdentityHashMap<>();
   private final Map<Tree, AnalysisResult> cacheUnchecked = new IdentityHashMap<>();
+  /** Test hook: runs at the start of every method analysis, to prove failures are contained. */
+  static volatile java.util.function.@Nullable Consumer<Tree> faultInjector;
+
   /** Number of CFGs built in this compilation; visible for tests of the pre-filter. */
   private int cfgCount;
 
@@ -123,6 +126,10 @@ public final class LifetimeAnalysis {
   private AnalysisResult compute(TreePath path, boolean unchecked) {
     try {
       Tree tree = path.getLeaf();
+      var hook = faultInjector;
+      if (hook != null) {
+        hook.accept(tree);
+      }
       if (tree instanceof MethodTree mt) {
         if (mt.getBody() == null || !mentionsVocabulary(mt.getBody())) {
           return AnalysisResult.EMPTY;
