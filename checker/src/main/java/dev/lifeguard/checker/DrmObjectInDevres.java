@@ -48,7 +48,7 @@ public final class DrmObjectInDevres extends BugChecker
     implements MethodInvocationTreeMatcher, MethodTreeMatcher, LambdaExpressionTreeMatcher {
 
   @Inject
-  DrmObjectInDevres() {}
+  public DrmObjectInDevres() {}
 
   /** A binding-scoped allocation whose allocated type holds drm-lifetime objects. */
   @Override

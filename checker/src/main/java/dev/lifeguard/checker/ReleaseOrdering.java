@@ -45,7 +45,7 @@ import javax.lang.model.element.ElementKind;
 public final class ReleaseOrdering extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
 
   @Inject
-  ReleaseOrdering() {}
+  public ReleaseOrdering() {}
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {

@@ -60,8 +60,13 @@ public final class SectionDiscipline extends BugChecker
   /** A description of an invalid flag value, reported once per file instead of any finding. */
   private final Optional<String> flagError;
 
+  /** For the service loader, which needs a public no-argument constructor; uses the defaults. */
+  public SectionDiscipline() {
+    this(ErrorProneFlags.empty());
+  }
+
   @Inject
-  SectionDiscipline(ErrorProneFlags flags) {
+  public SectionDiscipline(ErrorProneFlags flags) {
     Optional<String> raw = flags.get(UNCHECKED_FLAG);
     String v = raw.map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse("false");
     if (v.equals("true") || v.equals("false")) {

@@ -50,7 +50,7 @@ public final class UnguardedDevresAccess extends BugChecker
     implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
 
   @Inject
-  UnguardedDevresAccess() {}
+  public UnguardedDevresAccess() {}
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
