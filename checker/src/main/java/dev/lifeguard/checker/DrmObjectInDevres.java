@@ -1,0 +1,184 @@
+package dev.lifeguard.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.ERROR;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.fixes.SuggestedFixes;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.lifeguard.checker.analysis.AnalysisResult;
+import dev.lifeguard.checker.analysis.CodeContext;
+import dev.lifeguard.checker.analysis.Event.FieldStore;
+import dev.lifeguard.checker.analysis.LifetimeAnalysis;
+import dev.lifeguard.checker.analysis.Vocabulary;
+import java.util.List;
+import java.util.Optional;
+import javax.inject.Inject;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * A {@link BugChecker} that flags binding-scoped memory holding drm-lifetime objects (rule R1): a
+ * {@code @BindingScoped} allocation of a type that embeds or extends {@code @DrmScoped} objects, a drm-lifetime
+ * object stored into binding-scoped memory, and a binding-scoped value stored into a field of a
+ * userspace-reachable object that does not declare {@code @BindingScoped}.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Binding-scoped (devres) memory must not hold drm-lifetime objects; allocate it with drmm",
+    severity = ERROR,
+    link = Findings.DOCS + "DrmObjectInDevres.md",
+    linkType = CUSTOM)
+public final class DrmObjectInDevres extends BugChecker
+    implements MethodInvocationTreeMatcher, MethodTreeMatcher, LambdaExpressionTreeMatcher {
+
+  @Inject
+  public DrmObjectInDevres() {}
+
+  /** A binding-scoped allocation whose allocated type holds drm-lifetime objects. */
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    MethodSymbol m = ASTHelpers.getSymbol(tree);
+    if (m == null || !Vocabulary.has(m, Vocabulary.BINDING_SCOPED)) {
+      return Description.NO_MATCH;
+    }
+    Vocabulary vocab = LifetimeAnalysis.instance(state).vocabulary();
+    Type allocated = ASTHelpers.getType(tree);
+    Optional<String> holds = holdsDrm(allocated, vocab);
+    if (holds.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    String alloc = m.owner.getSimpleName() + "." + m.getSimpleName();
+    String msg = "`" + Findings.src(state, tree) + "` allocates " + allocated.tsym.getSimpleName()
+        + " in binding-scoped memory (" + alloc + ": freed at unbind), but " + holds.get()
+        + ", which lives until the final drm put: userspace and KMS callbacks can reach it after unbind, when this"
+        + " memory is gone; allocate it with drmm"
+        + Vocabulary.stringValue(m, Vocabulary.COUNTERPART).map(c -> " (" + c.replace('#', '.') + ")").orElse("");
+    return buildDescription(tree).setMessage(msg).addFix(counterpartFix(tree, m, state, vocab)).build();
+  }
+
+  /** Why the type holds drm-lifetime objects, if it does. */
+  static Optional<String> holdsDrm(Type t, Vocabulary vocab) {
+    if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
+      return Optional.empty();
+    }
+    if (vocab.isDrmScopedType(t)) {
+      return Optional.of(cs.getSimpleName() + " is a drm-lifetime type");
+    }
+    for (Type c = t; c != null && c.tsym instanceof ClassSymbol k; c = k.getSuperclass()) {
+      for (Symbol f : k.getEnclosedElements()) {
+        if (f.getKind() == ElementKind.FIELD && !f.isStatic()
+            && (Vocabulary.has(f, Vocabulary.DRM_SCOPED) || vocab.isDrmScopedType(f.type))
+            && !vocab.isDeviceType(f.type)) {
+          return Optional.of("its field `" + f.getSimpleName() + "` holds a " + f.type.tsym.getSimpleName());
+        }
+      }
+      if (k.getSuperclass() == null || k.getSuperclass().tsym == null) {
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<SuggestedFix> counterpartFix(
+      MethodInvocationTree tree, MethodSymbol m, VisitorState state, Vocabulary vocab) {
+    Optional<String> cp = Vocabulary.stringValue(m, Vocabulary.COUNTERPART);
+    if (cp.isEmpty() || !cp.get().contains("#") || tree.getArguments().isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> drm = Findings.deviceInScope(state, state.getPath(), vocab);
+    if (drm.isEmpty()) {
+      return Optional.empty();
+    }
+    String cls = cp.get().substring(0, cp.get().indexOf('#'));
+    String method = cp.get().substring(cp.get().indexOf('#') + 1);
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    String q = SuggestedFixes.qualifyType(state, fix, cls);
+    StringBuilder call = new StringBuilder(q).append('.').append(method).append('(').append(drm.get());
+    List<? extends ExpressionTree> args = tree.getArguments();
+    for (int i = 1; i < args.size(); i++) {
+      call.append(", ").append(Findings.src(state, args.get(i)));
+    }
+    call.append(')');
+    fix.replace(tree, call.toString());
+    return Optional.of(fix.build());
+  }
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    return reportStores(state);
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    return reportStores(state);
+  }
+
+  private Description reportStores(VisitorState state) {
+    LifetimeAnalysis analysis = LifetimeAnalysis.instance(state);
+    AnalysisResult result = analysis.analyze(state.getPath(), false);
+    for (FieldStore s : result.events(FieldStore.class)) {
+      String msg = storeMessage(s, state, analysis);
+      if (msg != null && !Findings.suppressed(this, state, s.tree())) {
+        state.reportMatch(buildDescription(s.tree()).setMessage(msg).build());
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  /** The one place that writes this check's messages about stores; null when the store is fine. */
+  private static String storeMessage(FieldStore s, VisitorState state, LifetimeAnalysis analysis) {
+    Vocabulary vocab = analysis.vocabulary();
+    String value = Findings.src(state, s.valueTree());
+    Type valueType = ASTHelpers.getType(s.valueTree());
+    if (s.receiverValue().binding() != null && s.value().drm() != null && !vocab.isDeviceType(valueType)) {
+      return "`" + value + "` is a drm-lifetime object (" + s.value().drm().text() + ") stored into binding-scoped"
+          + " memory (" + s.receiverValue().binding().text() + ": freed at unbind): its callbacks and userspace can"
+          + " still reach it after unbind, and through it this memory; allocate the holder with drmm";
+    }
+    Symbol f = s.field();
+    if (s.value().binding() != null
+        && !Vocabulary.has(f, Vocabulary.BINDING_SCOPED)
+        && !vocab.isBindingScopedType(f.type)
+        && f.owner instanceof ClassSymbol owner
+        && userReachableHolder(owner, vocab, analysis, state)) {
+      return "`" + value + "` is binding-scoped (" + s.value().binding().text() + ": released at unbind) but is"
+          + " stored in field `" + owner.getSimpleName() + "." + f.getSimpleName() + "`, which does not declare"
+          + " @BindingScoped, and " + owner.getSimpleName() + " is reachable from userspace after unbind: declare the"
+          + " field @BindingScoped so every use is checked for a section, or keep it out of drm-lifetime objects";
+    }
+    return null;
+  }
+
+  /** A drm-lifetime class, or one with user-reachable methods: what userspace can reach after unbind. */
+  private static boolean userReachableHolder(
+      ClassSymbol c, Vocabulary vocab, LifetimeAnalysis analysis, VisitorState state) {
+    if (vocab.isDrmScopedType(c.type)) {
+      return true;
+    }
+    for (Symbol member : c.getEnclosedElements()) {
+      if (member instanceof MethodSymbol ms) {
+        CodeContext ctx = analysis.contextOf(ms, state);
+        if (ctx.isUserReachable()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,161 @@
+package dev.lifeguard.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.ERROR;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import dev.lifeguard.checker.analysis.AnalysisResult;
+import dev.lifeguard.checker.analysis.Body;
+import dev.lifeguard.checker.analysis.Event.Free;
+import dev.lifeguard.checker.analysis.LifetimeAnalysis;
+import dev.lifeguard.checker.analysis.Origin;
+import dev.lifeguard.checker.analysis.Vocabulary;
+import javax.inject.Inject;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * A {@link BugChecker} that flags frees that break the drm release order (rule R5, core): the release hook
+ * freeing the container or drm-managed memory, a put of a devm-owned container, bound-context code freeing state
+ * the drm device still reaches, and explicit frees of drm-managed memory outside the release path.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Free in the wrong place of the drm release order (container, drm-managed or drm-reachable state)",
+    severity = ERROR,
+    link = Findings.DOCS + "ReleaseOrdering.md",
+    linkType = CUSTOM)
+public final class ReleaseOrdering extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+
+  @Inject
+  public ReleaseOrdering() {}
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    return report(state);
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    return report(state);
+  }
+
+  private Description report(VisitorState state) {
+    AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), false);
+    for (Free f : result.events(Free.class)) {
+      String msg = message(f, state);
+      if (msg != null && !Findings.suppressed(this, state, f.tree())) {
+        state.reportMatch(buildDescription(f.tree()).setMessage(msg).build());
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  /** The one place that writes this check's messages; null when the free is fine. */
+  private static String message(Free f, VisitorState state) {
+    Body b = f.body();
+    String freed = Findings.src(state, f.freed());
+    String call = "`" + Findings.src(state, f.tree()) + "`";
+    Origin owned = f.value().ownedByBinding() != null ? f.value().ownedByBinding() : ownedField(f.freed(), state);
+    if (owned != null) {
+      return call + " puts or frees `" + freed + "`, but it comes from " + owned.text() + ", whose reference belongs"
+          + " to devres (@OwnedBy(BINDING)): devres puts it at unbind and drmm frees the container last, so this is a"
+          + " double put and a use after free; remove it and let devres drop the reference";
+    }
+    if (b.context().releaseHook()) {
+      if (f.container()) {
+        return call + " frees the container `" + freed + "` in the release hook, but " + b.context().why()
+            + " and before the drm-managed actions and GEM teardown, which still use it; the drm core frees the"
+            + " container itself after them: do not put or free it here";
+      }
+      Origin drm = f.value().drm();
+      if (drm != null && !drm.fromType()) {
+        return call + " frees drm-managed `" + freed + "` (" + drm.text() + ") in the release hook, which runs"
+            + " before the drm-managed actions and GEM teardown: actions registered later may still use it, and"
+            + " drmm frees it again at the end; let drmm release it";
+      }
+      return null;
+    }
+    if (b.context().isBound()) {
+      Origin drm = f.value().drm();
+      if (drm != null && !drm.fromType()) {
+        return call + " frees drm-managed `" + freed + "` (" + drm.text() + ") in " + b.context().describe()
+            + ": drmm frees it again at the final drm put, which can come long after unbind; let drmm release it";
+      }
+      if (f.reachedVia() != null && f.value().binding() == null) {
+        return call + " frees `" + freed + "`, which the drm device `" + f.reachedVia() + "` still reaches, but "
+            + b.context().describe() + " and runs at unbind: the drm device lives until its last put (open fds,"
+            + " exported dma-bufs), and its callbacks (GEM free, dma-buf release) may use `" + freed
+            + "` after this; free it in the drm release hook, or allocate it with drmm";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A field assigned anywhere in the enclosing top-level class from an {@code @OwnedBy(BINDING)} call (probe
+   * stores the devm-allocated device that remove later puts).
+   */
+  private static Origin ownedField(Tree freed, VisitorState state) {
+    Symbol sym = ASTHelpers.getSymbol(freed);
+    if (sym == null || sym.getKind() != ElementKind.FIELD) {
+      return null;
+    }
+    ClassTree top = null;
+    for (var p = state.getPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree c) {
+        top = c;
+      }
+    }
+    if (top == null) {
+      return null;
+    }
+    Origin[] found = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree a, Void v) {
+        check(ASTHelpers.getSymbol(a.getVariable()), a.getExpression());
+        return super.visitAssignment(a, v);
+      }
+
+      @Override
+      public Void visitVariable(VariableTree t, Void v) {
+        if (t.getInitializer() != null) {
+          check(ASTHelpers.getSymbol(t), t.getInitializer());
+        }
+        return super.visitVariable(t, v);
+      }
+
+      private void check(Symbol target, Tree value) {
+        while (value instanceof TypeCastTree tc) {
+          value = tc.getExpression();
+        }
+        if (target == sym && value instanceof MethodInvocationTree mit) {
+          MethodSymbol m = ASTHelpers.getSymbol(mit);
+          if (m != null && Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false)) {
+            found[0] = new Origin(m.owner.getSimpleName() + "." + m.getSimpleName() + " (stored in field `"
+                + sym.getSimpleName() + "`)");
+          }
+        }
+      }
+    }.scan(top, null);
+    return found[0];
+  }
+}

@@ -1,0 +1,227 @@
+package dev.lifeguard.checker;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.ERROR;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import dev.lifeguard.checker.analysis.AnalysisResult;
+import dev.lifeguard.checker.analysis.Event;
+import dev.lifeguard.checker.analysis.LifetimeAnalysis;
+import dev.lifeguard.checker.analysis.SectionState;
+import dev.lifeguard.checker.analysis.Vocabulary;
+import java.util.Locale;
+import java.util.Optional;
+import javax.inject.Inject;
+
+/**
+ * A {@link BugChecker} that flags broken enter/exit discipline (rule R3): a section not exited on some path, an
+ * exit without a held section (failure branch, double exit, wrong token, wrong device), an ignored enter result,
+ * an unplug inside a section, the scoped form outside try-with-resources or never tested, and a lambda that runs
+ * later exiting its creator's section.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Enter/exit sections must be balanced: one exit per successful enter, on every path, with its token",
+    severity = ERROR,
+    link = Findings.DOCS + "SectionDiscipline.md",
+    linkType = CUSTOM)
+public final class SectionDiscipline extends BugChecker
+    implements MethodTreeMatcher,
+        LambdaExpressionTreeMatcher,
+        MethodInvocationTreeMatcher,
+        CompilationUnitTreeMatcher {
+
+  static final String UNCHECKED_FLAG = "SectionDiscipline:UncheckedExceptions";
+
+  /** Whether implicit unchecked exceptions of calls count as ways out of a section (default false). */
+  private final boolean uncheckedExceptions;
+  /** A description of an invalid flag value, reported once per file instead of any finding. */
+  private final Optional<String> flagError;
+
+  /** For the service loader, which needs a public no-argument constructor; uses the defaults. */
+  public SectionDiscipline() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  public SectionDiscipline(ErrorProneFlags flags) {
+    Optional<String> raw = flags.get(UNCHECKED_FLAG);
+    String v = raw.map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse("false");
+    if (v.equals("true") || v.equals("false")) {
+      uncheckedExceptions = v.equals("true");
+      flagError = Optional.empty();
+    } else {
+      uncheckedExceptions = false;
+      flagError =
+          Optional.of(
+              "Invalid value '" + raw.get() + "' for -XepOpt:" + UNCHECKED_FLAG + ": expected true or false");
+    }
+  }
+
+  @Override
+  public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    return flagError.map(msg -> buildDescription(tree).setMessage(msg).build()).orElse(Description.NO_MATCH);
+  }
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    return report(state);
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    return report(state);
+  }
+
+  private Description report(VisitorState state) {
+    if (flagError.isPresent()) {
+      return Description.NO_MATCH;
+    }
+    AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), uncheckedExceptions);
+    for (Event e : result.events()) {
+      String msg = message(e, state);
+      if (msg != null && !Findings.suppressed(this, state, e.tree())) {
+        state.reportMatch(buildDescription(e.tree()).setMessage(msg).build());
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  /** Syntactic rules on single calls: an ignored enter result, the scoped form used outside try-with-resources. */
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (flagError.isPresent()) {
+      return Description.NO_MATCH;
+    }
+    MethodSymbol m = ASTHelpers.getSymbol(tree);
+    if (m == null || !Vocabulary.isEnter(m)) {
+      return Description.NO_MATCH;
+    }
+    String call = Findings.src(state, tree);
+    Tree parent = state.getPath().getParentPath().getLeaf();
+    if (!Vocabulary.isScopedEnter(m)) {
+      if (parent instanceof ExpressionStatementTree) {
+        return describe(tree, "the result of `" + call + "` is ignored: enter fails once the device is unplugged, and"
+            + " then no section is held; test it: if (!" + call + ") return ...; try { ... } finally { exit(...); }");
+      }
+      return Description.NO_MATCH;
+    }
+    TreePath gp = state.getPath().getParentPath().getParentPath();
+    if (parent instanceof VariableTree v && gp != null && gp.getLeaf() instanceof TryTree t
+        && t.getResources().contains(v)) {
+      Symbol var = ASTHelpers.getSymbol(v);
+      if (!testsEntered(t, var)) {
+        return describe(tree, "the scoped section `" + v.getName() + "` is never tested: `" + call
+            + "` does not enter once the device is unplugged; test it before touching hardware: if (!"
+            + v.getName() + ".entered()) return ...;");
+      }
+      return Description.NO_MATCH;
+    }
+    return describe(tree, "`" + call + "` opens a scoped section: make it a try-with-resources resource so it is"
+        + " closed on every path: try (var s = " + call + ") { if (!s.entered()) return ...; ... }");
+  }
+
+  private Description describe(Tree tree, String msg) {
+    return buildDescription(tree).setMessage(msg).build();
+  }
+
+  private static boolean testsEntered(TryTree t, Symbol var) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree mit, Void v) {
+        MethodSymbol m = ASTHelpers.getSymbol(mit);
+        if (m != null && Vocabulary.has(m, Vocabulary.ENTERED)
+            && ASTHelpers.getReceiver(mit) != null
+            && ASTHelpers.getSymbol(ASTHelpers.getReceiver(mit)) == var) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(mit, v);
+      }
+    }.scan(t.getBlock(), null);
+    return found[0];
+  }
+
+  /** The one place that writes this check's flow messages; null when the event is fine. */
+  private static String message(Event e, VisitorState state) {
+    switch (e) {
+      case Event.Leak l -> {
+        String where = l.exceptional()
+            ? "when an exception leaves " + l.body().name()
+            : "when " + l.body().name() + " returns on some path (an early return, a break or a loop exit)";
+        return "the section entered by `" + Findings.src(state, l.tree()) + "` is still held " + where
+            + ": every successful enter needs exactly one exit on every path, or unplug waits forever; put the"
+            + " exit in a finally: try { ... } finally { " + l.device() + ".exit(" + l.tokenName() + "); }";
+      }
+      case Event.ExitCall x -> {
+        String call = "`" + Findings.src(state, x.tree()) + "`";
+        int mask = x.mask();
+        if (x.capturedFromOuter()) {
+          return call + " is in " + x.body().name() + ", which runs later (" + x.body().modeReason()
+              + "): it must not exit its creator's section, which has ended (or is exited twice) by the time this"
+              + " runs; exit in the code that entered, and enter a section of its own here";
+        }
+        if (x.enteredOn() != null && (mask & SectionState.HELD) != 0) {
+          return call + " exits on `" + x.device() + "` the section that `" + x.tokenName() + "` entered on `"
+              + x.enteredOn() + "`: exit on the device you entered";
+        }
+        if ((mask & SectionState.HELD) != 0) {
+          if (mask == SectionState.HELD) {
+            return null;
+          }
+          return call + " can run when no section is held: on some path to it the enter failed or the section was"
+              + " already exited (" + SectionState.maskText(mask) + "); exit exactly once, only after a successful"
+              + " enter";
+        }
+        if (mask == SectionState.FAILED) {
+          return call + " is on the failure branch: enter returned false, so there is no section to end; exit only"
+              + " after a successful enter";
+        }
+        if (mask == SectionState.EXITED) {
+          return call + " is a double exit: the section of `" + x.tokenName() + "` was already exited on every"
+              + " path here";
+        }
+        if ((mask & SectionState.NEVER) != 0 && x.otherHeldToken() != null) {
+          return call + " uses the wrong token: `" + x.tokenName() + "` entered no section here, but `"
+              + x.otherHeldToken() + "` did; exit with the token that enter gave";
+        }
+        return call + " exits without a held section: `" + x.tokenName() + "` never entered, or its section failed"
+            + " or was already exited (" + SectionState.maskText(mask) + ")";
+      }
+      case Event.ReEnter r -> {
+        return "`" + Findings.src(state, r.tree()) + "` enters again with `" + r.tokenName() + "` while its earlier"
+            + " section may still be held (a loop without an exit?); that section is never exited";
+      }
+      case Event.UnplugInSection u -> {
+        return "`" + Findings.src(state, u.tree()) + "` waits for every section in flight, but it runs inside the"
+            + " section of `" + u.tokenName() + "`" + (u.must() ? "" : " (on some path)")
+            + ": it deadlocks; exit the section before unplugging";
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+}

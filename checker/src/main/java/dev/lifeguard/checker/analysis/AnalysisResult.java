@@ -1,0 +1,50 @@
+package dev.lifeguard.checker.analysis;
+
+import com.google.common.collect.ImmutableList;
+import com.sun.tools.javac.tree.JCTree;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The analysis of one method (or top-level lambda) and every lambda inside it: the bodies with their contexts,
+ * and the events, one per tree, in source order. Immutable.
+ *
+ * @param bodies the method first, then its lambdas
+ * @param events merged events
+ */
+public record AnalysisResult(ImmutableList<Body> bodies, ImmutableList<Event> events) {
+  public static final AnalysisResult EMPTY = new AnalysisResult(ImmutableList.of(), ImmutableList.of());
+
+  public <T extends Event> List<T> events(Class<T> kind) {
+    return events.stream().filter(kind::isInstance).map(kind::cast).collect(Collectors.toList());
+  }
+
+  /** An S-expression of bodies and events, for tests and {@code -Dlifeguard.debug=true}. */
+  public String debugPrint() {
+    StringBuilder sb = new StringBuilder();
+    for (Body b : bodies) {
+      sb.append(b.debugPrint()).append('\n');
+    }
+    events.stream()
+        .sorted(Comparator.comparingInt(e -> ((JCTree) e.tree()).getStartPosition()))
+        .forEach(e -> sb.append(debug(e)).append('\n'));
+    return sb.toString();
+  }
+
+  static String debug(Event e) {
+    return switch (e) {
+      case Event.BindingUse u -> "(use " + u.tree() + " " + u.guard() + " " + u.value().debugPrint() + ")";
+      case Event.ExitCall x -> "(exit " + x.tokenName() + " " + SectionState.maskText(x.mask())
+          + (x.enteredOn() != null ? " entered-on " + x.enteredOn() : "")
+          + (x.capturedFromOuter() ? " captured" : "") + ")";
+      case Event.ReEnter r -> "(re-enter " + r.tokenName() + ")";
+      case Event.UnplugInSection u -> "(unplug-in-section " + u.tokenName() + ")";
+      case Event.Leak l -> "(leak " + l.tokenName() + (l.exceptional() ? " exceptional" : " normal") + ")";
+      case Event.Free f -> "(free " + f.freed() + " " + f.value().debugPrint()
+          + (f.container() ? " container" : "") + (f.reachedVia() != null ? " via " + f.reachedVia() : "") + ")";
+      case Event.FieldStore s -> "(field-store " + s.field().getSimpleName() + " recv" + s.receiverValue().debugPrint()
+          + " value" + s.value().debugPrint() + ")";
+    };
+  }
+}

@@ -1,0 +1,134 @@
+package dev.lifeguard.checker.analysis;
+
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** Infers the context of methods and lambdas from the vocabulary. */
+final class Contexts {
+  private static final String RELEASE_WHY = "the release hook runs at the final drm put, after unbind";
+  private static final String DRMM_WHY = "drm-managed actions run at the final drm put, after unbind";
+  private static final String DEVRES_WHY = "devres actions run at unbind, while the device is still bound";
+
+  private final Vocabulary vocab;
+  private @Nullable CompilationUnitTree refsUnit;
+  private Map<Symbol, CodeContext> methodRefs = new IdentityHashMap<>();
+
+  Contexts(Vocabulary vocab) {
+    this.vocab = vocab;
+  }
+
+  /** The context an annotation on {@code sym} (a method or a type) declares, with {@code where} as the reason. */
+  static Optional<CodeContext> direct(@Nullable Symbol sym, String where) {
+    if (sym == null) {
+      return Optional.empty();
+    }
+    if (Vocabulary.has(sym, Vocabulary.RELEASE_HOOK)) {
+      return Optional.of(new CodeContext(CodeContext.Kind.USER_REACHABLE, where, RELEASE_WHY, true));
+    }
+    Optional<String> ur = Vocabulary.stringValue(sym, Vocabulary.USER_REACHABLE);
+    if (ur.isPresent()) {
+      return Optional.of(new CodeContext(CodeContext.Kind.USER_REACHABLE, where, ur.get(), false));
+    }
+    if (Vocabulary.has(sym, Vocabulary.BOUND_CONTEXT)) {
+      return Optional.of(new CodeContext(CodeContext.Kind.BOUND, where, "", false));
+    }
+    Optional<String> ma = Vocabulary.stringValue(sym, Vocabulary.MANAGED_ACTION);
+    if (ma.isPresent()) {
+      return Optional.of(
+          ma.get().equals("BINDING")
+              ? new CodeContext(CodeContext.Kind.BOUND, where, DEVRES_WHY, false)
+              : new CodeContext(CodeContext.Kind.USER_REACHABLE, where, DRMM_WHY, false));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<CodeContext> typeContext(ClassSymbol c, String where) {
+    for (ClassSymbol s : vocab.supertypesOf(c)) {
+      Optional<CodeContext> d = direct(s, where);
+      if (d.isPresent()) {
+        return d;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A method's context: its own annotation, else that of a method it overrides or implements (or that method's
+   * type), else its own class's, else the functional interface it is used as through a method reference.
+   */
+  CodeContext ofMethod(MethodSymbol m, CompilationUnitTree unit) {
+    String name = "`" + m.getSimpleName() + "`";
+    Optional<CodeContext> d = direct(m, name + " is annotated");
+    if (d.isPresent()) {
+      return d.get();
+    }
+    for (MethodSymbol sup : ASTHelpers.findSuperMethods(m, vocab.types())) {
+      String where = name + " implements " + sup.owner.getSimpleName() + "." + sup.getSimpleName();
+      d = direct(sup, where);
+      if (d.isEmpty() && sup.owner instanceof ClassSymbol oc) {
+        d = direct(oc, where);
+      }
+      if (d.isPresent()) {
+        return d.get();
+      }
+    }
+    if (m.owner instanceof ClassSymbol c && !m.isConstructor()) {
+      d = direct(c, name + " is a method of " + c.getSimpleName());
+      if (d.isPresent()) {
+        return d.get();
+      }
+    }
+    CodeContext viaRef = methodRefs(unit).get(m);
+    return viaRef != null ? viaRef : CodeContext.UNKNOWN;
+  }
+
+  /** The context a functional interface type declares, for a lambda or method reference of that type. */
+  Optional<CodeContext> ofFunctionalType(@Nullable Type t, String subject) {
+    if (t == null || !(t.tsym instanceof ClassSymbol c)) {
+      return Optional.empty();
+    }
+    String where = subject + " is a " + c.getSimpleName();
+    try {
+      Symbol desc = vocab.types().findDescriptorSymbol(c);
+      if (desc != null) {
+        Optional<CodeContext> d = direct(desc, where + " (" + c.getSimpleName() + "." + desc.getSimpleName() + ")");
+        if (d.isPresent()) {
+          return d;
+        }
+      }
+    } catch (RuntimeException e) {
+      // Not a functional interface.
+    }
+    return typeContext(c, where);
+  }
+
+  private Map<Symbol, CodeContext> methodRefs(CompilationUnitTree unit) {
+    if (unit != refsUnit) {
+      refsUnit = unit;
+      Map<Symbol, CodeContext> map = new IdentityHashMap<>();
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMemberReference(MemberReferenceTree t, Void v) {
+          Symbol target = ASTHelpers.getSymbol(t);
+          if (target != null) {
+            ofFunctionalType(ASTHelpers.getType(t), "`" + target.getSimpleName() + "`, used as a method reference,")
+                .ifPresent(c -> map.putIfAbsent(target, c));
+          }
+          return super.visitMemberReference(t, v);
+        }
+      }.scan(unit, null);
+      methodRefs = map;
+    }
+    return methodRefs;
+  }
+}

@@ -1,0 +1,422 @@
+package dev.lifeguard.checker.analysis;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Types;
+import com.sun.tools.javac.processing.JavacProcessingEnvironment;
+import com.sun.tools.javac.util.Context;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.annotation.processing.ProcessingEnvironment;
+import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
+import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
+import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
+import org.checkerframework.errorprone.dataflow.cfg.builder.CFGBuilder;
+import org.checkerframework.errorprone.dataflow.cfg.node.Node;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The shared lifetime analysis: intra-procedural, flow-sensitive, run once per method (and per lambda inside
+ * it) and cached per compilation unit, read by every Lifeguard check.
+ *
+ * <p>It builds the method's control-flow graph with the dataflow library Error Prone ships, and runs a forward
+ * analysis over {@link LifetimeStore}. A cheap pre-filter skips methods that mention no vocabulary. Any failure
+ * inside the analysis of a method is caught: that method gets no finding (logged when
+ * {@code -Dlifeguard.debug=true}). javac never crashes because of it.
+ */
+public final class LifetimeAnalysis {
+  private static final Context.Key<LifetimeAnalysis> KEY = new Context.Key<>();
+  private static final Logger LOG = Logger.getLogger(LifetimeAnalysis.class.getName());
+  static final boolean DEBUG = Boolean.getBoolean("lifeguard.debug");
+
+  private final Vocabulary vocab;
+  private final Contexts contexts;
+  private final ProcessingEnvironment env;
+  private @Nullable CompilationUnitTree unit;
+  private final Map<Tree, AnalysisResult> cache = new IdentityHashMap<>();
+  private final Map<Tree, AnalysisResult> cacheUnchecked = new IdentityHashMap<>();
+  /** Test hook: runs at the start of every method analysis, to prove failures are contained. */
+  static volatile java.util.function.@Nullable Consumer<Tree> faultInjector;
+
+  /** Number of CFGs built in this compilation; visible for tests of the pre-filter. */
+  private int cfgCount;
+
+  private LifetimeAnalysis(Context context) {
+    this.vocab = new Vocabulary(Types.instance(context));
+    this.contexts = new Contexts(vocab);
+    this.env = JavacProcessingEnvironment.instance(context);
+  }
+
+  /** The analysis of this compilation. */
+  public static LifetimeAnalysis instance(VisitorState state) {
+    Context context = state.context;
+    LifetimeAnalysis a = context.get(KEY);
+    if (a == null) {
+      a = new LifetimeAnalysis(context);
+      context.put(KEY, a);
+    }
+    return a;
+  }
+
+  public Vocabulary vocabulary() {
+    return vocab;
+  }
+
+  public int cfgCount() {
+    return cfgCount;
+  }
+
+  /** The context of a method, from the vocabulary. */
+  public CodeContext contextOf(MethodSymbol m, VisitorState state) {
+    return contexts.ofMethod(m, state.getPath().getCompilationUnit());
+  }
+
+  /**
+   * Analyses the method or top-level lambda at {@code path}. Lambdas nested in a method are analysed with it;
+   * asking for them directly returns {@link AnalysisResult#EMPTY}.
+   *
+   * @param uncheckedExceptions count the implicit unchecked exceptions of calls as exits
+   */
+  public AnalysisResult analyze(TreePath path, boolean uncheckedExceptions) {
+    CompilationUnitTree cu = path.getCompilationUnit();
+    if (cu != unit) {
+      unit = cu;
+      cache.clear();
+      cacheUnchecked.clear();
+    }
+    Tree tree = path.getLeaf();
+    Map<Tree, AnalysisResult> c = uncheckedExceptions ? cacheUnchecked : cache;
+    AnalysisResult r = c.get(tree);
+    if (r == null) {
+      r = compute(path, uncheckedExceptions);
+      c.put(tree, r);
+    }
+    return r;
+  }
+
+  private AnalysisResult compute(TreePath path, boolean unchecked) {
+    try {
+      Tree tree = path.getLeaf();
+      var hook = faultInjector;
+      if (hook != null) {
+        hook.accept(tree);
+      }
+      if (tree instanceof MethodTree mt) {
+        if (mt.getBody() == null || !mentionsVocabulary(mt.getBody())) {
+          return AnalysisResult.EMPTY;
+        }
+      } else if (tree instanceof LambdaExpressionTree lt) {
+        if (enclosingBody(path) != null || !mentionsVocabulary(lt.getBody())) {
+          return AnalysisResult.EMPTY;
+        }
+      } else {
+        return AnalysisResult.EMPTY;
+      }
+      return new Run(path, unchecked).run();
+    } catch (RuntimeException | StackOverflowError | AssertionError e) {
+      if (DEBUG) {
+        LOG.log(Level.WARNING, "Lifeguard: analysis failed; no findings for this method", e);
+      }
+      return AnalysisResult.EMPTY;
+    }
+  }
+
+  /** The enclosing method or lambda of a tree, if any (stops at a class). */
+  private static @Nullable Tree enclosingBody(TreePath path) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree t = p.getLeaf();
+      if (t instanceof MethodTree || t instanceof LambdaExpressionTree) {
+        return t;
+      }
+      if (t instanceof ClassTree) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** The pre-filter: does any symbol the body refers to carry the vocabulary? */
+  boolean mentionsVocabulary(Tree body) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree t, Void v) {
+        if (found[0] || t == null) {
+          return null;
+        }
+        if (t instanceof MethodInvocationTree || t instanceof NewClassTree || t instanceof IdentifierTree
+            || t instanceof MemberSelectTree || t instanceof MemberReferenceTree) {
+          if (vocab.isRelevant(ASTHelpers.getSymbol(t))) {
+            found[0] = true;
+            return null;
+          }
+        } else if (t instanceof LambdaExpressionTree) {
+          var type = ASTHelpers.getType(t);
+          if (type != null && vocab.isRelevant(type.tsym)) {
+            found[0] = true;
+            return null;
+          }
+        }
+        return super.scan(t, v);
+      }
+    }.scan(body, null);
+    return found[0];
+  }
+
+  /** One analysis of a method and its lambdas. */
+  private final class Run {
+    private final TreePath rootPath;
+    private final boolean unchecked;
+    private final List<Body> bodies = new ArrayList<>();
+    private final Map<Tree, List<Event>> byTree = new LinkedHashMap<>();
+
+    Run(TreePath rootPath, boolean unchecked) {
+      this.rootPath = rootPath;
+      this.unchecked = unchecked;
+    }
+
+    AnalysisResult run() {
+      Tree root = rootPath.getLeaf();
+      ClassTree cls = ASTHelpers.findEnclosingNode(rootPath, ClassTree.class);
+      if (root instanceof MethodTree mt) {
+        MethodSymbol sym = ASTHelpers.getSymbol(mt);
+        CodeContext ctx = contexts.ofMethod(sym, rootPath.getCompilationUnit());
+        Body body = new Body(mt, "`" + mt.getName() + "`", ctx, Body.Mode.METHOD, "", null);
+        analyzeBody(rootPath, new UnderlyingAST.CFGMethod(mt, cls), body, LifetimeStore.EMPTY, mt, cls);
+      } else {
+        LambdaExpressionTree lt = (LambdaExpressionTree) root;
+        CodeContext ctx = contexts.ofFunctionalType(ASTHelpers.getType(lt), "the lambda").orElse(CodeContext.UNKNOWN);
+        Body body = new Body(lt, "the lambda", ctx, Body.Mode.RUNS_LATER, "it is stored in a field", null);
+        analyzeBody(rootPath, new UnderlyingAST.CFGLambda(lt, cls, null), body, LifetimeStore.EMPTY, null, cls);
+      }
+      ImmutableList.Builder<Event> out = ImmutableList.builder();
+      for (List<Event> es : byTree.values()) {
+        out.addAll(merge(es));
+      }
+      return new AnalysisResult(ImmutableList.copyOf(bodies), out.build());
+    }
+
+    private void analyzeBody(
+        TreePath path, UnderlyingAST ast, Body body, LifetimeStore initial, @Nullable MethodTree method, ClassTree cls) {
+      bodies.add(body);
+      // The builder scans the leaf of the path it is given: the body, not the method or lambda.
+      Tree code = body.tree() instanceof MethodTree mt ? mt.getBody() : ((LambdaExpressionTree) body.tree()).getBody();
+      ControlFlowGraph cfg = CFGBuilder.build(new TreePath(path, code), ast, false, false, env);
+      cfgCount++;
+      LifetimeTransfer transfer =
+          new LifetimeTransfer(vocab, initial, body, unchecked, declaredIn(body.tree()));
+      ForwardAnalysisImpl<LifetimeValue, LifetimeStore, LifetimeTransfer> analysis = new ForwardAnalysisImpl<>(transfer);
+      analysis.performAnalysis(cfg);
+      if (DEBUG) {
+        LOG.info("Lifeguard: " + body.debugPrint() + " exit " + analysis.getRegularExitStore());
+      }
+      for (Map.Entry<Node, List<Event>> e : transfer.events.entrySet()) {
+        for (Event ev : e.getValue()) {
+          byTree.computeIfAbsent(ev.tree(), k -> new ArrayList<>()).add(ev);
+        }
+      }
+      leaks(analysis.getRegularExitStore(), body, false);
+      leaks(analysis.getExceptionalExitStore(), body, true);
+
+      // Lambdas declared in this body (deduplicated: a lambda in a finally appears once per copy).
+      Map<Tree, LifetimeStore> lambdaIn = new LinkedHashMap<>();
+      for (LambdaExpressionTree lt : cfg.getDeclaredLambdas()) {
+        lambdaIn.putIfAbsent(lt, LifetimeStore.BOTTOM);
+      }
+      transfer.lambdaStores.forEach(
+          (node, store) -> {
+            if (lambdaIn.containsKey(node.getTree())) {
+              lambdaIn.put(node.getTree(), lambdaIn.get(node.getTree()).leastUpperBound(store));
+            }
+          });
+      for (Map.Entry<Tree, LifetimeStore> e : lambdaIn.entrySet()) {
+        LambdaExpressionTree lt = (LambdaExpressionTree) e.getKey();
+        if (e.getValue().isBottom()) {
+          continue; // unreachable lambda
+        }
+        TreePath lp = TreePath.getPath(path, lt);
+        if (lp == null) {
+          continue;
+        }
+        Body lb = lambdaBody(lp, lt, body);
+        LifetimeStore seed = seed(e.getValue(), lb);
+        analyzeBody(lp, new UnderlyingAST.CFGLambda(lt, cls, method), lb, seed, method, cls);
+      }
+    }
+
+    private void leaks(@Nullable LifetimeStore exit, Body body, boolean exceptional) {
+      if (exit == null || exit.isBottom()) {
+        return;
+      }
+      for (SectionState s : exit.sections().values()) {
+        if (s.mayHeld() && !s.inherited() && s.enterTree() != null) {
+          byTree.computeIfAbsent(s.enterTree(), k -> new ArrayList<>())
+              .add(new Event.Leak(s.enterTree(), body, s.tokenName(), s.device(), exceptional));
+        }
+      }
+    }
+  }
+
+  /** The variables declared inside a body (to tell a captured outer token from a local one). */
+  private static Set<Symbol> declaredIn(Tree body) {
+    Set<Symbol> out = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree v, Void p) {
+        VarSymbol s = ASTHelpers.getSymbol(v);
+        if (s != null) {
+          out.add(s);
+        }
+        return super.visitVariable(v, p);
+      }
+    }.scan(body, null);
+    return out;
+  }
+
+  /** The initial store of a lambda, from the store where it is created and how it runs. */
+  private static LifetimeStore seed(LifetimeStore atCreation, Body lambda) {
+    LifetimeStore s = LifetimeStore.EMPTY;
+    // Captured locals keep their lifetime facts in every mode.
+    s = atCreation.localsOnly();
+    if (lambda.mode() == Body.Mode.RUNS_NOW || lambda.mode() == Body.Mode.IN_SECTION) {
+      for (Map.Entry<Object, SectionState> e : atCreation.sections().entrySet()) {
+        SectionState st = e.getValue();
+        s = s.withSection(e.getKey(), new SectionState(st.mask(), st.enterTree(), st.device(), st.tokenName(), st.scoped(), true));
+      }
+    }
+    if (lambda.mode() == Body.Mode.IN_SECTION) {
+      s = s.withSection(lambda.tree(), new SectionState(SectionState.HELD, null, "callee", "closure section", false, true));
+    }
+    return s;
+  }
+
+  /** Decides how a lambda runs and in which context. */
+  private Body lambdaBody(TreePath lp, LambdaExpressionTree lt, Body parent) {
+    Optional<CodeContext> declared = contexts.ofFunctionalType(ASTHelpers.getType(lt), "the lambda");
+    TreePath p = lp.getParentPath();
+    Tree child = lt;
+    while (p != null && (p.getLeaf().getKind() == Tree.Kind.PARENTHESIZED || p.getLeaf() instanceof TypeCastTree)) {
+      child = p.getLeaf();
+      p = p.getParentPath();
+    }
+    Tree parentTree = p == null ? null : p.getLeaf();
+    Body.Mode mode;
+    String reason;
+    Symbol callee = null;
+    List<? extends ExpressionTree> args = null;
+    if (parentTree instanceof MethodInvocationTree mit) {
+      callee = ASTHelpers.getSymbol(mit);
+      args = mit.getArguments();
+    } else if (parentTree instanceof NewClassTree nct) {
+      callee = ASTHelpers.getSymbol(nct);
+      args = nct.getArguments();
+    }
+    if (callee instanceof MethodSymbol m && args != null && args.contains(child)) {
+      int i = args.indexOf(child);
+      List<VarSymbol> ps = m.getParameters();
+      VarSymbol param = ps.isEmpty() ? null : ps.get(Math.min(i, ps.size() - 1));
+      String calleeName = m.owner.getSimpleName() + "." + (m.isConstructor() ? "<init>" : m.getSimpleName());
+      if (param != null && Vocabulary.has(param, Vocabulary.IN_SECTION)) {
+        mode = Body.Mode.IN_SECTION;
+        reason = "it is passed to the @InSection parameter of " + calleeName;
+      } else if (param != null && Vocabulary.has(param, Vocabulary.RUNS_LATER)) {
+        mode = Body.Mode.RUNS_LATER;
+        reason = "it is passed to " + calleeName + ", whose parameter is @RunsLater";
+      } else if (param != null && Vocabulary.has(param, Vocabulary.RUNS_NOW)) {
+        mode = Body.Mode.RUNS_NOW;
+        reason = "it is passed to the @RunsNow parameter of " + calleeName;
+      } else if (param != null && param.type != null && Vocabulary.has(param.type.tsym, Vocabulary.MANAGED_ACTION)) {
+        mode = Body.Mode.RUNS_LATER;
+        reason = "it is a managed action (" + param.type.tsym.getSimpleName() + "), run when a lifetime ends";
+      } else if (vocab.isDeferredJdkApi(m)) {
+        mode = Body.Mode.RUNS_LATER;
+        reason = "it is passed to " + calleeName + ", which runs it later on another thread";
+      } else if (declared.isPresent()) {
+        mode = Body.Mode.RUNS_LATER;
+        reason = "it is a callback, run whenever its caller invokes it";
+      } else {
+        mode = Body.Mode.RUNS_NOW;
+        reason = "it is passed to " + calleeName + ", assumed to run it before returning";
+      }
+    } else if (parentTree instanceof VariableTree || parentTree instanceof AssignmentTree
+        || parentTree instanceof ReturnTree) {
+      mode = Body.Mode.RUNS_LATER;
+      reason = "it is stored, so it can run after this code returns";
+    } else if (declared.isPresent()) {
+      mode = Body.Mode.RUNS_LATER;
+      reason = "it is a callback, run whenever its caller invokes it";
+    } else {
+      mode = Body.Mode.RUNS_NOW;
+      reason = "it runs where it is created";
+    }
+    CodeContext ctx = declared.orElse(parent.context());
+    return new Body(lt, "the lambda in " + rootName(parent), ctx, mode, reason, parent);
+  }
+
+  private static String rootName(Body b) {
+    while (b.parent() != null) {
+      b = b.parent();
+    }
+    return b.name();
+  }
+
+  /** Merges the events of one tree (several CFG copies), keeping the worst case. */
+  private static List<Event> merge(List<Event> es) {
+    if (es.size() == 1) {
+      return es;
+    }
+    List<Event> out = new ArrayList<>();
+    Event.BindingUse use = null;
+    Event.ExitCall exit = null;
+    Event.Leak leak = null;
+    Set<Class<?>> seen = new HashSet<>();
+    for (Event e : es) {
+      if (e instanceof Event.BindingUse u) {
+        use = use == null ? u : new Event.BindingUse(u.tree(), u.body(), u.valueTree(), u.value(), use.guard().worst(u.guard()));
+      } else if (e instanceof Event.ExitCall x) {
+        exit = exit == null ? x : new Event.ExitCall(x.tree(), x.body(), x.tokenKey(), x.tokenName(), x.device(),
+            x.mask() | exit.mask(), x.enteredOn() != null ? x.enteredOn() : exit.enteredOn(),
+            x.otherHeldToken() != null ? x.otherHeldToken() : exit.otherHeldToken(),
+            x.capturedFromOuter() || exit.capturedFromOuter());
+      } else if (e instanceof Event.Leak l) {
+        // Prefer reporting the normal-path leak.
+        leak = leak == null || (leak.exceptional() && !l.exceptional()) ? l : leak;
+      } else if (seen.add(e.getClass())) {
+        out.add(e);
+      }
+    }
+    if (use != null) out.add(use);
+    if (exit != null) out.add(exit);
+    if (leak != null) out.add(leak);
+    return out;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.lifeguard.checker.analysis;
+
+import com.sun.source.tree.Tree;
+import org.checkerframework.errorprone.dataflow.analysis.AbstractValue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The abstract value of an expression: which lifetimes it may have. A may-analysis: a fact holds if it holds on
+ * some path. Immutable.
+ *
+ * @param binding binding-scoped (devres, released at unbind), with its origin
+ * @param drm drm-scoped (drm-managed memory or a drm-lifetime object), with its origin
+ * @param ownedByBinding its initial reference belongs to devres ({@code @OwnedBy(BINDING)})
+ * @param scopedSection the scoped {@code @Enter} call this value is the section of
+ */
+public record LifetimeValue(
+    @Nullable Origin binding,
+    @Nullable Origin drm,
+    @Nullable Origin ownedByBinding,
+    @Nullable Tree scopedSection)
+    implements AbstractValue<LifetimeValue> {
+
+  public static final LifetimeValue NONE = new LifetimeValue(null, null, null, null);
+
+  public static LifetimeValue binding(Origin o) {
+    return new LifetimeValue(o, null, null, null);
+  }
+
+  public boolean isNone() {
+    return binding == null && drm == null && ownedByBinding == null && scopedSection == null;
+  }
+
+  @Override
+  public LifetimeValue leastUpperBound(LifetimeValue other) {
+    if (this.equals(other)) {
+      return this;
+    }
+    return new LifetimeValue(
+        binding != null ? binding : other.binding,
+        drm != null ? drm : other.drm,
+        ownedByBinding != null ? ownedByBinding : other.ownedByBinding,
+        scopedSection != null ? scopedSection : other.scopedSection);
+  }
+
+  public LifetimeValue withDrm(Origin o) {
+    return new LifetimeValue(binding, o, ownedByBinding, scopedSection);
+  }
+
+  public LifetimeValue withBinding(Origin o) {
+    return new LifetimeValue(o, drm, ownedByBinding, scopedSection);
+  }
+
+  public LifetimeValue withOwned(Origin o) {
+    return new LifetimeValue(binding, drm, o, scopedSection);
+  }
+
+  public String debugPrint() {
+    StringBuilder sb = new StringBuilder("(");
+    if (binding != null) {
+      sb.append("binding ").append(binding).append(' ');
+    }
+    if (drm != null) {
+      sb.append("drm ").append(drm).append(' ');
+    }
+    if (ownedByBinding != null) {
+      sb.append("owned-by-binding ").append(ownedByBinding).append(' ');
+    }
+    if (scopedSection != null) {
+      sb.append("section ");
+    }
+    return sb.toString().trim() + ")";
+  }
+}

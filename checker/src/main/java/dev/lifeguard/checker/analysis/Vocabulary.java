@@ -1,0 +1,306 @@
+package dev.lifeguard.checker.analysis;
+
+import com.sun.tools.javac.code.Attribute;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.TypeSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.Types;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the Lifeguard vocabulary ({@code dev.lifeguard.annotations.*}) off javac symbols. All knowledge the
+ * analysis has about an API comes from here; nothing is keyed on method names, except the small model of JDK
+ * executors in {@link #isDeferredJdkApi}.
+ *
+ * <p>One instance per compilation (see {@link LifetimeAnalysis}); type-level lookups are cached per symbol.
+ */
+public final class Vocabulary {
+  static final String PKG = "dev.lifeguard.annotations.";
+  public static final String BINDING_SCOPED = PKG + "BindingScoped";
+  public static final String DRM_SCOPED = PKG + "DrmScoped";
+  public static final String BOUND_CONTEXT = PKG + "BoundContext";
+  public static final String USER_REACHABLE = PKG + "UserReachable";
+  public static final String RELEASE_HOOK = PKG + "ReleaseHook";
+  public static final String ENTER = PKG + "Enter";
+  public static final String ENTERED = PKG + "Entered";
+  public static final String EXIT = PKG + "Exit";
+  public static final String TOKEN = PKG + "Token";
+  public static final String UNPLUGS = PKG + "Unplugs";
+  public static final String RUNS_NOW = PKG + "RunsNow";
+  public static final String RUNS_LATER = PKG + "RunsLater";
+  public static final String IN_SECTION = PKG + "InSection";
+  public static final String MANAGED_ACTION = PKG + "ManagedAction";
+  public static final String FREES = PKG + "Frees";
+  public static final String OWNED_BY = PKG + "OwnedBy";
+  public static final String COUNTERPART = PKG + "Counterpart";
+  public static final String COUNTED = PKG + "Counted";
+
+  private final Types types;
+  private final Map<TypeSymbol, Boolean> bindingTypes = new IdentityHashMap<>();
+  private final Map<TypeSymbol, Boolean> drmTypes = new IdentityHashMap<>();
+  private final Map<ClassSymbol, Boolean> deviceTypes = new IdentityHashMap<>();
+  private final Map<Symbol, Boolean> relevant = new IdentityHashMap<>();
+
+  Vocabulary(Types types) {
+    this.types = types;
+  }
+
+  /** The annotation named {@code fqn} on {@code sym}, if present. */
+  public static Optional<Attribute.Compound> annotation(@Nullable Symbol sym, String fqn) {
+    if (sym == null) {
+      return Optional.empty();
+    }
+    try {
+      for (Attribute.Compound c : sym.getRawAttributes()) {
+        if (c.type != null && c.type.tsym != null && c.type.tsym.getQualifiedName().contentEquals(fqn)) {
+          return Optional.of(c);
+        }
+      }
+    } catch (RuntimeException e) {
+      // A symbol whose class file cannot be completed has no vocabulary for us.
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  public static boolean has(@Nullable Symbol sym, String fqn) {
+    return annotation(sym, fqn).isPresent();
+  }
+
+  /** The {@code value} element of an annotation as a string (a constant or an enum constant's name). */
+  public static Optional<String> stringValue(@Nullable Symbol sym, String fqn) {
+    return annotation(sym, fqn)
+        .flatMap(
+            c -> {
+              for (var e : c.values) {
+                if (e.fst.getSimpleName().contentEquals("value")) {
+                  Attribute a = e.snd;
+                  if (a instanceof Attribute.Enum en) {
+                    return Optional.of(en.value.getSimpleName().toString());
+                  }
+                  Object v = a.getValue();
+                  return Optional.of(String.valueOf(v));
+                }
+              }
+              return Optional.of("");
+            });
+  }
+
+  /** True when the type, or one of its supertypes, is annotated {@code @BindingScoped}. */
+  public boolean isBindingScopedType(@Nullable Type t) {
+    return typeHas(t, BINDING_SCOPED, bindingTypes);
+  }
+
+  /** True when the type, or one of its supertypes, is annotated {@code @DrmScoped}. */
+  public boolean isDrmScopedType(@Nullable Type t) {
+    return typeHas(t, DRM_SCOPED, drmTypes);
+  }
+
+  private boolean typeHas(@Nullable Type t, String fqn, Map<TypeSymbol, Boolean> cache) {
+    if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
+      return false;
+    }
+    Boolean cached = cache.get(cs);
+    if (cached != null) {
+      return cached;
+    }
+    boolean result = false;
+    for (ClassSymbol s : supertypesOf(cs)) {
+      if (has(s, fqn)) {
+        result = true;
+        break;
+      }
+    }
+    cache.put(cs, result);
+    return result;
+  }
+
+  /** The class and all its supertypes, the class first. */
+  List<ClassSymbol> supertypesOf(ClassSymbol cs) {
+    java.util.ArrayList<ClassSymbol> out = new java.util.ArrayList<>();
+    Deque<ClassSymbol> work = new ArrayDeque<>();
+    Set<ClassSymbol> seen = new HashSet<>();
+    work.add(cs);
+    while (!work.isEmpty()) {
+      ClassSymbol c = work.poll();
+      if (!seen.add(c)) {
+        continue;
+      }
+      out.add(c);
+      try {
+        Type sup = c.getSuperclass();
+        if (sup != null && sup.tsym instanceof ClassSymbol s) {
+          work.add(s);
+        }
+        for (Type i : c.getInterfaces()) {
+          if (i.tsym instanceof ClassSymbol s) {
+            work.add(s);
+          }
+        }
+      } catch (RuntimeException e) {
+        // Incomplete class path: stop climbing here.
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A drm device type: one that offers an {@code @Enter} method. Used to find a device expression for fixes and
+   * to recognise the container.
+   */
+  public boolean isDeviceType(@Nullable Type t) {
+    if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
+      return false;
+    }
+    return deviceTypes.computeIfAbsent(cs, c -> explicitEnter(c).isPresent() || scopedEnter(c).isPresent());
+  }
+
+  /** The explicit (boolean, {@code @Token}) {@code @Enter} method of a device type. */
+  public Optional<MethodSymbol> explicitEnter(ClassSymbol cs) {
+    return findMember(cs, m -> has(m, ENTER) && m.getReturnType().getKind() == javax.lang.model.type.TypeKind.BOOLEAN
+        && tokenIndex(m) >= 0);
+  }
+
+  /** The scoped (AutoCloseable) {@code @Enter} method of a device type. */
+  public Optional<MethodSymbol> scopedEnter(ClassSymbol cs) {
+    return findMember(cs, m -> has(m, ENTER) && m.getReturnType().getKind() != javax.lang.model.type.TypeKind.BOOLEAN);
+  }
+
+  /** The {@code @Exit} method of a device type. */
+  public Optional<MethodSymbol> exitMethod(ClassSymbol cs) {
+    return findMember(cs, m -> has(m, EXIT) && tokenIndex(m) >= 0);
+  }
+
+  private Optional<MethodSymbol> findMember(ClassSymbol cs, java.util.function.Predicate<MethodSymbol> p) {
+    for (ClassSymbol c : supertypesOf(cs)) {
+      try {
+        for (Symbol s : c.getEnclosedElements()) {
+          if (s instanceof MethodSymbol m && p.test(m)) {
+            return Optional.of(m);
+          }
+        }
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Index of the {@code @Token} parameter, or -1. */
+  public static int tokenIndex(MethodSymbol m) {
+    List<VarSymbol> ps = m.getParameters();
+    for (int i = 0; i < ps.size(); i++) {
+      if (has(ps.get(i), TOKEN)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public static boolean isEnter(MethodSymbol m) {
+    return has(m, ENTER);
+  }
+
+  /** An {@code @Enter} method of the scoped form: it returns a section, not a boolean. */
+  public static boolean isScopedEnter(MethodSymbol m) {
+    return has(m, ENTER) && m.getReturnType().getKind() != javax.lang.model.type.TypeKind.BOOLEAN;
+  }
+
+  /**
+   * A symbol that can make a method interesting to the analysis: it, its parameters, its type or its owner carry
+   * the vocabulary. Cached per symbol; this is the cheap pre-filter.
+   */
+  public boolean isRelevant(@Nullable Symbol sym) {
+    if (sym == null) {
+      return false;
+    }
+    Boolean cached = relevant.get(sym);
+    if (cached != null) {
+      return cached;
+    }
+    boolean r = computeRelevant(sym);
+    relevant.put(sym, r);
+    return r;
+  }
+
+  private boolean computeRelevant(Symbol sym) {
+    if (hasAny(sym)) {
+      return true;
+    }
+    if (sym instanceof MethodSymbol m) {
+      for (VarSymbol p : m.getParameters()) {
+        if (hasAny(p)) {
+          return true;
+        }
+      }
+      if (isBindingScopedType(m.getReturnType()) || isDrmScopedType(m.getReturnType())) {
+        return true;
+      }
+      if (m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type))) {
+        return true;
+      }
+      return false;
+    }
+    if (sym instanceof VarSymbol || sym.getKind() == ElementKind.CLASS || sym.getKind() == ElementKind.INTERFACE) {
+      Type t = sym.type;
+      return isBindingScopedType(t) || isDrmScopedType(t) || isDeviceType(t)
+          || (t != null && t.tsym != null && hasAnyContext(t.tsym));
+    }
+    return false;
+  }
+
+  private static boolean hasAny(Symbol sym) {
+    try {
+      for (Attribute.Compound c : sym.getRawAttributes()) {
+        if (c.type != null && c.type.tsym != null && c.type.tsym.getQualifiedName().toString().startsWith(PKG)) {
+          return true;
+        }
+      }
+    } catch (RuntimeException e) {
+      return false;
+    }
+    return false;
+  }
+
+  private static boolean hasAnyContext(Symbol c) {
+    return has(c, USER_REACHABLE) || has(c, BOUND_CONTEXT) || has(c, MANAGED_ACTION) || has(c, RELEASE_HOOK);
+  }
+
+  /**
+   * The JDK's deferred-execution APIs, which carry no vocabulary: a lambda handed to an executor, a thread or a
+   * timer runs later, on another thread, and never inherits the caller's section. Everything else that is not
+   * annotated is assumed to run its callbacks now (like {@code Iterable.forEach}).
+   */
+  boolean isDeferredJdkApi(MethodSymbol m) {
+    if (!(m.owner instanceof ClassSymbol owner)) {
+      return false;
+    }
+    for (ClassSymbol c : supertypesOf(owner)) {
+      String n = c.getQualifiedName().toString();
+      if (n.equals("java.util.concurrent.Executor") || n.equals("java.util.Timer") || n.equals("java.lang.Thread")
+          || n.equals("java.lang.Thread.Builder")) {
+        return true;
+      }
+      if (n.equals("java.util.concurrent.CompletableFuture") && m.getSimpleName().toString().endsWith("Async")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Types types() {
+    return types;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.lifeguard.checker;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.jupiter.api.Test;
+
+final class DrmObjectInDevresTest {
+  private final CompilationTestHelper helper =
+      TestApi.add(CompilationTestHelper.newInstance(DrmObjectInDevres.class, getClass()));
+
+  private static final String HEADER =
+      """
+      import dev.lifeguard.annotations.*;
+      import dev.lifeguard.runtime.bus.*;
+      import dev.lifeguard.runtime.drm.*;
+      """;
+
+  @Test
+  void devmStructEmbeddingKmsObjects() {
+    // Study cases A1 (vc4 dsi) and A3 (imx crtc).
+    helper
+        .addSourceLines(
+            "VcDsi.java",
+            HEADER
+                + """
+                class VcDsi {
+                  DrmEncoder encoder = new DrmEncoder();
+                  int lanes;
+                }
+                class Crtc extends DrmEncoder {}
+                class Plain { int x; DrmDevice backPointer; }
+                class Probe implements BusDriver {
+                  DrmDevice drm;
+                  @Override public int probe(Device dev) {
+                    // BUG: Diagnostic contains: `Devm.kzalloc(dev, VcDsi::new)` allocates VcDsi in binding-scoped memory (Devm.kzalloc: freed at unbind), but its field `encoder` holds a DrmEncoder, which lives until the final drm put
+                    VcDsi dsi = Devm.kzalloc(dev, VcDsi::new);
+                    // BUG: Diagnostic contains: Crtc is a drm-lifetime type
+                    Crtc crtc = Devm.kzalloc(dev, Crtc::new);
+                    Plain ok = Devm.kzalloc(dev, Plain::new);
+                    VcDsi good = Drmm.kzalloc(drm, VcDsi::new);
+                    return 0;
+                  }
+                  @Override public void remove(Device dev) {}
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void storesIntoAndOutOfBindingMemory() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class Priv { DrmEncoder enc; DrmDevice drm; Object any; }
+                class PanelDrm extends DrmDevice {
+                  Object state;
+                  @BindingScoped Object declared;
+                  MmioRegion regs;
+                }
+                class Probe implements BusDriver {
+                  PanelDrm drm;
+                  @Override public int probe(Device dev) {
+                    // BUG: Diagnostic contains: its field `enc` holds a DrmEncoder
+                    Priv p = Devm.kzalloc(dev, Priv::new);
+                    // BUG: Diagnostic contains: `new DrmEncoder()` is a drm-lifetime object (DrmEncoder is a drm-lifetime type) stored into binding-scoped memory (Devm.kzalloc: freed at unbind)
+                    p.enc = new DrmEncoder();
+                    p.drm = drm;
+                    // BUG: Diagnostic contains: is stored in field `PanelDrm.state`, which does not declare @BindingScoped, and PanelDrm is reachable from userspace
+                    drm.state = p;
+                    drm.declared = p;
+                    drm.regs = Devm.ioremap(dev, "regs", 16);
+                    @SuppressWarnings("DrmObjectInDevres")
+                    Object unused = (drm.state = Devm.kzalloc(dev, Object::new));
+                    return 0;
+                  }
+                  @Override public void remove(Device dev) {}
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void suppressionOnMethod() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class S { DrmEncoder e; }
+                class T {
+                  @SuppressWarnings("DrmObjectInDevres")
+                  S alloc(Device dev) { return Devm.kzalloc(dev, S::new); }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void fixSwitchesToCounterpart() {
+    TestApi.add(BugCheckerRefactoringTestHelper.newInstance(DrmObjectInDevres.class, getClass()))
+        .addInputLines("VcDsi.java", "class VcDsi { dev.lifeguard.runtime.drm.DrmEncoder encoder; }")
+        .expectUnchanged()
+        .addInputLines(
+            "T.java",
+            """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class T {
+              VcDsi bind(Device dev, DrmDevice drm) {
+                return Devm.kzalloc(dev, VcDsi::new);
+              }
+            }
+            """)
+        .addOutputLines(
+            "T.java",
+            """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class T {
+              VcDsi bind(Device dev, DrmDevice drm) {
+                return Drmm.kzalloc(drm, VcDsi::new);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void noFixWithoutDrmDevice() {
+    TestApi.add(BugCheckerRefactoringTestHelper.newInstance(DrmObjectInDevres.class, getClass()))
+        .addInputLines("VcDsi.java", "class VcDsi { dev.lifeguard.runtime.drm.DrmEncoder encoder; }")
+        .expectUnchanged()
+        .addInputLines(
+            "T.java",
+            """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class T {
+              VcDsi probe(Device dev) {
+                return Devm.kzalloc(dev, VcDsi::new);
+              }
+            }
+            """)
+        .expectUnchanged()
+        .doTest();
+  }
+}

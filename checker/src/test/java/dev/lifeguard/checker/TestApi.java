@@ -1,0 +1,169 @@
+package dev.lifeguard.checker;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A small copy of the runtime's annotated API, written inline so the checker's tests do not depend on the
+ * runtime module. Same names and annotations as the runtime contract.
+ */
+final class TestApi {
+  private TestApi() {}
+
+  static final Map<String, String> FILES = new LinkedHashMap<>();
+
+  static {
+    put("dev/lifeguard/runtime/bus/Device.java", """
+        package dev.lifeguard.runtime.bus;
+        public class Device { public String name() { return ""; } }
+        """);
+    put("dev/lifeguard/runtime/bus/MmioRegion.java", """
+        package dev.lifeguard.runtime.bus;
+        @dev.lifeguard.annotations.BindingScoped
+        public class MmioRegion {
+          public int readl(int off) { return 0; }
+          public void writel(int off, int val) {}
+          public int size;
+        }
+        """);
+    put("dev/lifeguard/runtime/bus/DevresAction.java", """
+        package dev.lifeguard.runtime.bus;
+        import dev.lifeguard.annotations.*;
+        @ManagedAction(Lifetime.BINDING) @BoundContext @FunctionalInterface
+        public interface DevresAction { void release(); }
+        """);
+    put("dev/lifeguard/runtime/bus/BusDriver.java", """
+        package dev.lifeguard.runtime.bus;
+        @dev.lifeguard.annotations.BoundContext
+        public interface BusDriver { int probe(Device dev); void remove(Device dev); }
+        """);
+    put("dev/lifeguard/runtime/bus/Devm.java", """
+        package dev.lifeguard.runtime.bus;
+        import dev.lifeguard.annotations.*;
+        import dev.lifeguard.runtime.drm.*;
+        import java.util.function.Function;
+        import java.util.function.Supplier;
+        public final class Devm {
+          @BindingScoped @Counterpart("dev.lifeguard.runtime.drm.Drmm#kzalloc")
+          public static <T> T kzalloc(Device dev, Supplier<T> ctor) { return ctor.get(); }
+          @BindingScoped public static MmioRegion ioremap(Device dev, String name, int size) { return new MmioRegion(); }
+          public static void addAction(Device dev, DevresAction action) {}
+          @OwnedBy(Lifetime.BINDING)
+          public static <T extends DrmDevice> T drmDevAlloc(Device parent, DrmDriver drv, Function<Device, T> ctor) {
+            return ctor.apply(parent);
+          }
+          public static void kfree(Device dev, @Frees Object mem) {}
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/SrcuIdx.java", """
+        package dev.lifeguard.runtime.drm;
+        public final class SrcuIdx { public int value() { return 0; } }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmSection.java", """
+        package dev.lifeguard.runtime.drm;
+        public final class DrmSection implements AutoCloseable {
+          @dev.lifeguard.annotations.Entered public boolean entered() { return true; }
+          @Override public void close() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmDevice.java", """
+        package dev.lifeguard.runtime.drm;
+        import dev.lifeguard.annotations.*;
+        @DrmScoped @Counted
+        public class DrmDevice {
+          @Enter public boolean enter(@Token SrcuIdx idx) { return true; }
+          @Exit public void exit(@Token SrcuIdx idx) {}
+          @Enter public DrmSection enterScoped() { return new DrmSection(); }
+          public boolean guarded(@RunsNow @InSection Runnable fn) { fn.run(); return true; }
+          @Unplugs public void unplug() {}
+          public DrmDevice get() { return this; }
+          @Frees public void put() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmFile.java", """
+        package dev.lifeguard.runtime.drm;
+        public final class DrmFile { public DrmDevice drm() { return null; } }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmIoctl.java", """
+        package dev.lifeguard.runtime.drm;
+        @FunctionalInterface
+        public interface DrmIoctl {
+          @dev.lifeguard.annotations.UserReachable("ioctls run for as long as userspace holds an fd, also after unbind")
+          int handle(DrmFile file, long arg);
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmDriver.java", """
+        package dev.lifeguard.runtime.drm;
+        public interface DrmDriver {
+          String name();
+          @dev.lifeguard.annotations.ReleaseHook default void release(DrmDevice drm) {}
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmmAction.java", """
+        package dev.lifeguard.runtime.drm;
+        import dev.lifeguard.annotations.*;
+        @ManagedAction(Lifetime.DRM) @FunctionalInterface
+        public interface DrmmAction {
+          @UserReachable("drmm actions run at the final drm put, after unbind") void release(DrmDevice drm);
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/Drmm.java", """
+        package dev.lifeguard.runtime.drm;
+        import dev.lifeguard.annotations.*;
+        import java.util.function.Supplier;
+        public final class Drmm {
+          @DrmScoped public static <T> T kzalloc(DrmDevice drm, Supplier<T> ctor) { return ctor.get(); }
+          public static void kfree(DrmDevice drm, @Frees Object mem) {}
+          public static void addAction(DrmDevice drm, DrmmAction action) {}
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmEncoder.java", """
+        package dev.lifeguard.runtime.drm;
+        @dev.lifeguard.annotations.DrmScoped
+        public class DrmEncoder { public void enable() {} }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmPlaneFuncs.java", """
+        package dev.lifeguard.runtime.drm;
+        @dev.lifeguard.annotations.UserReachable("KMS callbacks run from atomic commits, also after unbind")
+        public interface DrmPlaneFuncs { void atomicUpdate(DrmDevice drm); }
+        """);
+    put("dev/lifeguard/runtime/drm/Work.java", """
+        package dev.lifeguard.runtime.drm;
+        @dev.lifeguard.annotations.UserReachable("workers can run after unbind")
+        @FunctionalInterface public interface Work { void run(); }
+        """);
+    put("dev/lifeguard/runtime/drm/Workqueue.java", """
+        package dev.lifeguard.runtime.drm;
+        public final class Workqueue {
+          public void queueWork(@dev.lifeguard.annotations.RunsLater Runnable fn) {}
+          public void queue(Work w) {}
+        }
+        """);
+    put("dev/lifeguard/runtime/gem/GemObject.java", """
+        package dev.lifeguard.runtime.gem;
+        import dev.lifeguard.annotations.*;
+        @DrmScoped @Counted
+        public class GemObject { @Frees public void put() {} }
+        """);
+  }
+
+  private static void put(String path, String src) {
+    FILES.put(path, src);
+  }
+
+  static CompilationTestHelper add(CompilationTestHelper h) {
+    for (Map.Entry<String, String> e : FILES.entrySet()) {
+      h = h.addSourceLines(e.getKey(), e.getValue());
+    }
+    return h;
+  }
+
+  static BugCheckerRefactoringTestHelper add(BugCheckerRefactoringTestHelper h) {
+    for (Map.Entry<String, String> e : FILES.entrySet()) {
+      h = h.addInputLines(e.getKey(), e.getValue()).expectUnchanged();
+    }
+    return h;
+  }
+}

@@ -1,0 +1,251 @@
+package dev.lifeguard.checker.analysis;
+
+import com.google.errorprone.CompilationTestHelper;
+import dev.lifeguard.checker.TestApiAccess;
+import org.junit.jupiter.api.Test;
+
+final class LifetimeAnalysisTest {
+  private final CompilationTestHelper helper =
+      TestApiAccess.add(CompilationTestHelper.newInstance(DebugChecker.class, getClass()));
+
+  @Test
+  void explicitGuard() {
+    helper
+        .addSourceLines(
+            "Panel.java",
+            """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            final class Panel extends DrmDevice implements DrmIoctl {
+              MmioRegion regs;
+              @Override
+              // BUG: Diagnostic contains: (use regs.writel(16, 1) NONE
+              public int handle(DrmFile file, long arg) {
+                regs.writel(0x10, 1);
+                SrcuIdx idx = new SrcuIdx();
+                if (!enter(idx)) {
+                  return regs.readl(0);
+                }
+                try {
+                  regs.writel(0x14, 2);
+                  return 0;
+                } finally {
+                  exit(idx);
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  private static final String HEADER =
+      """
+      import dev.lifeguard.annotations.*;
+      import dev.lifeguard.runtime.bus.*;
+      import dev.lifeguard.runtime.drm.*;
+      """;
+
+  @Test
+  void storedBooleanSplitsAgainWhenRead() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class T {
+                  // BUG: Diagnostic contains: (use regs.writel(0, 1) HELD (binding MmioRegion is a binding-scoped type)) (exit idx held)
+                  void m(DrmDevice drm, MmioRegion regs) {
+                    SrcuIdx idx = new SrcuIdx();
+                    boolean ok = drm.enter(idx);
+                    if (ok) {
+                      regs.writel(0, 1);
+                    }
+                    if (ok) {
+                      drm.exit(idx);
+                    }
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void lambdaModes() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class T {
+                  // BUG: Diagnostic contains: (body the lambda in `m` RUNS_LATER (context UNKNOWN "")) (body the lambda in `m` IN_SECTION (context UNKNOWN "")) (body the lambda in `m` RUNS_NOW
+                  void m(DrmDevice drm, Workqueue wq, MmioRegion regs) {
+                    wq.queueWork(() -> regs.writel(0, 1));
+                    drm.guarded(() -> regs.writel(0, 2));
+                    java.util.List.of(1).forEach(x -> regs.writel(0, 3));
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void inSectionLambdaHoldsASection() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class T {
+                  // BUG: Diagnostic contains: (use regs.writel(0, 1) NONE (binding MmioRegion is a binding-scoped type)) (use regs.writel(0, 2) HELD
+                  void m(DrmDevice drm, Workqueue wq, MmioRegion regs) {
+                    wq.queueWork(() -> regs.writel(0, 1));
+                    drm.guarded(() -> regs.writel(0, 2));
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void cfgHandlesSwitchYieldAndTryWithResources() {
+    // Exercises the dataflow library's CFG builder (not a public API; pinned with Error Prone): a switch
+    // expression with yield and the close() synthesised for try-with-resources.
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class T {
+                  // BUG: Diagnostic contains: (use regs.readl(0) HELD (binding MmioRegion is a binding-scoped type)) (use regs.readl(1) NONE
+                  int m(DrmDevice drm, MmioRegion regs, int op) {
+                    try (DrmSection s = drm.enterScoped()) {
+                      if (!s.entered()) return -19;
+                      int r = switch (op) {
+                        case 0 -> { yield regs.readl(0); }
+                        default -> 1;
+                      };
+                    }
+                    return regs.readl(1);
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void finallyCopiesAreMergedPerTree() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class T {
+                  void io() throws java.io.IOException {}
+                  // BUG: Diagnostic contains: (exit idx held)
+                  void m(DrmDevice drm) throws java.io.IOException {
+                    SrcuIdx idx = new SrcuIdx();
+                    if (!drm.enter(idx)) return;
+                    try {
+                      io();
+                    } finally {
+                      drm.exit(idx);
+                    }
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void methodsWithoutVocabularyAreSkippedByThePreFilter() {
+    helper
+        .addSourceLines(
+            "T.java",
+            """
+            class T {
+              int plain(int x) { return x + 1; }
+              void loop(java.util.List<String> xs) { for (String s : xs) { if (s.isEmpty()) break; } }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void failuresInsideTheAnalysisAreContained() {
+    LifetimeAnalysis.faultInjector =
+        t -> {
+          throw new IllegalStateException("injected");
+        };
+    try {
+      TestApiAccess.add(
+              CompilationTestHelper.newInstance(dev.lifeguard.checker.UnguardedDevresAccess.class, getClass()))
+          .addSourceLines(
+              "T.java",
+              HEADER
+                  + """
+                  class T implements DrmIoctl {
+                    MmioRegion regs;
+                    // No finding, and no crash: the analysis of this method failed.
+                    @Override public int handle(DrmFile f, long a) { return regs.readl(0); }
+                  }
+                  """)
+          .doTest();
+    } finally {
+      LifetimeAnalysis.faultInjector = null;
+    }
+  }
+
+  @Test
+  void oddCodeDoesNotCrashAnyCheck() {
+    for (Class<? extends com.google.errorprone.bugpatterns.BugChecker> check :
+        java.util.List.of(
+            dev.lifeguard.checker.UnguardedDevresAccess.class,
+            dev.lifeguard.checker.SectionDiscipline.class,
+            dev.lifeguard.checker.DrmObjectInDevres.class,
+            dev.lifeguard.checker.ReleaseOrdering.class)) {
+      TestApiAccess.add(CompilationTestHelper.newInstance(check, getClass()))
+          .addSourceLines(
+              "Odd.java",
+              HEADER
+                  + """
+                  import java.util.*;
+                  import java.util.function.*;
+                  record Pair<A, B>(A a, B b) {}
+                  sealed interface Op permits Read, Write {}
+                  record Read(int off) implements Op {}
+                  record Write(int off, int v) implements Op {}
+                  class Odd<T extends DrmDevice> {
+                    static MmioRegion shared;
+                    static { Runnable r = () -> System.out.println(shared); }
+                    { Supplier<SrcuIdx> s = SrcuIdx::new; }
+                    final Function<T, Integer> f = d -> d.get().hashCode();
+                    int run(T drm, Op op, MmioRegion regs) {
+                      SrcuIdx idx = new SrcuIdx();
+                      if (!drm.enter(idx)) return -19;
+                      try {
+                        return switch (op) {
+                          case Read r when r.off() < 0 -> -22;
+                          case Read r -> regs.readl(r.off());
+                          case Write(int off, int v) -> { regs.writel(off, v); yield 0; }
+                        };
+                      } finally {
+                        drm.exit(idx);
+                      }
+                    }
+                    Object anon(T drm) {
+                      return new Object() {
+                        @Override public String toString() {
+                          SrcuIdx i = new SrcuIdx();
+                          if (drm.enter(i)) { drm.exit(i); }
+                          return "";
+                        }
+                      };
+                    }
+                    <R> R generic(Supplier<R> s) { synchronized (this) { return s.get(); } }
+                    int ternary(T drm, boolean b) { SrcuIdx i = new SrcuIdx(); return (b ? drm : drm).hashCode(); }
+                  }
+                  """)
+          .doTest();
+    }
+  }
+}
