@@ -54,8 +54,12 @@ public final class DrmObjectInDevres extends BugChecker
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     MethodSymbol m = ASTHelpers.getSymbol(tree);
-    if (m == null || !Vocabulary.has(m, Vocabulary.BINDING_SCOPED)) {
+    if (m == null) {
       return Description.NO_MATCH;
+    }
+    Description foreign = foreignDevres(tree, m, state);
+    if (foreign != Description.NO_MATCH || !Vocabulary.has(m, Vocabulary.BINDING_SCOPED)) {
+      return foreign;
     }
     Vocabulary vocab = LifetimeAnalysis.instance(state).vocabulary();
     Type allocated = ASTHelpers.getType(tree);
@@ -70,6 +74,74 @@ public final class DrmObjectInDevres extends BugChecker
         + " memory is gone; allocate it with drmm"
         + Vocabulary.stringValue(m, Vocabulary.COUNTERPART).map(c -> " (" + c.replace('#', '.') + ")").orElse("");
     return buildDescription(tree).setMessage(msg).addFix(counterpartFix(tree, m, state, vocab)).build();
+  }
+
+  /**
+   * Devres registered, from a bound callback, on a device other than the one the callback binds, for a resource
+   * that uses drm-lifetime objects (A6): its release follows the other device's binding, not this driver's, so it
+   * can outlive the drm device it uses.
+   */
+  private Description foreignDevres(MethodInvocationTree tree, MethodSymbol m, VisitorState state) {
+    LifetimeAnalysis analysis = LifetimeAnalysis.instance(state);
+    Vocabulary vocab = analysis.vocabulary();
+    if (tree.getArguments().isEmpty() || m.getParameters().isEmpty() || !vocab.registersDevres(m)) {
+      return Description.NO_MATCH;
+    }
+    MethodTree enclosing = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+    MethodSymbol callback = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+    if (callback == null || !analysis.contextOf(callback, state).isBound()) {
+      return Description.NO_MATCH;
+    }
+    Symbol ownerParam = m.getParameters().get(0);
+    Symbol bound = null;
+    for (Symbol p : callback.getParameters()) {
+      if (p.type.tsym == ownerParam.type.tsym) {
+        if (bound != null) {
+          return Description.NO_MATCH; // two candidate devices: which one binds is not ours to guess
+        }
+        bound = p;
+      }
+    }
+    ExpressionTree owner = tree.getArguments().get(0);
+    Symbol ownerSym = ASTHelpers.getSymbol(owner);
+    if (bound == null || ownerSym == null || ownerSym.equals(bound)
+        || !(ownerSym.getKind() == ElementKind.FIELD || ownerSym.getKind() == ElementKind.LOCAL_VARIABLE
+            || ownerSym.getKind() == ElementKind.PARAMETER)) {
+      return Description.NO_MATCH;
+    }
+    Optional<String> drmUse = drmLifetimeUse(tree.getArguments().subList(1, tree.getArguments().size()), vocab);
+    if (drmUse.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    String msg = "`" + m.owner.getSimpleName() + "." + m.getSimpleName() + "` registers on the devres of `"
+        + Findings.src(state, owner) + "` a resource that uses drm-lifetime `" + drmUse.get() + "`, but `"
+        + callback.getSimpleName() + "` binds `" + bound.getSimpleName() + "`: the resource is released only when `"
+        + Findings.src(state, owner) + "` unbinds, so it can run after the drm device is gone; register it on `"
+        + bound.getSimpleName() + "`, whose unbind ends its use, or with drmm";
+    return buildDescription(tree)
+        .setMessage(msg)
+        .addFix(SuggestedFix.replace(owner, bound.getSimpleName().toString()))
+        .build();
+  }
+
+  /** The first drm-lifetime variable the trees read, lambda bodies included. */
+  private static Optional<String> drmLifetimeUse(List<? extends ExpressionTree> trees, Vocabulary vocab) {
+    String[] found = {null};
+    com.sun.source.util.TreeScanner<Void, Void> scanner = new com.sun.source.util.TreeScanner<>() {
+      @Override
+      public Void visitIdentifier(com.sun.source.tree.IdentifierTree id, Void v) {
+        Symbol sym = ASTHelpers.getSymbol(id);
+        if (found[0] == null && sym != null && sym.getKind() != ElementKind.METHOD
+            && sym.getKind() != ElementKind.CLASS && vocab.isDrmScopedType(sym.type)) {
+          found[0] = id.getName().toString();
+        }
+        return null;
+      }
+    };
+    for (ExpressionTree t : trees) {
+      scanner.scan(t, null);
+    }
+    return Optional.ofNullable(found[0]);
   }
 
   /** Why the type holds drm-lifetime objects, if it does. */

@@ -98,6 +98,25 @@ public final class Vocabulary {
             });
   }
 
+  /**
+   * True when the call puts something on a device's devres list: a {@code @BindingScoped} allocator or resource,
+   * or a method taking a {@code @ManagedAction(BINDING)} callback. Its first parameter is the devres owner.
+   */
+  public boolean registersDevres(MethodSymbol m) {
+    if (has(m, BINDING_SCOPED)) {
+      return true;
+    }
+    for (Symbol p : m.getParameters()) {
+      if (p.type.tsym != null && annotation(p.type.tsym, MANAGED_ACTION)
+          .map(a -> a.getElementValues().values().stream()
+              .anyMatch(v -> String.valueOf(v.getValue()).endsWith("BINDING")))
+          .orElse(false)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when the type, or one of its supertypes, is annotated {@code @BindingScoped}. */
   public boolean isBindingScopedType(@Nullable Type t) {
     return typeHas(t, BINDING_SCOPED, bindingTypes);
