@@ -146,4 +146,72 @@ final class DrmObjectInDevresTest {
         .expectUnchanged()
         .doTest();
   }
+
+  @Test
+  void devresOnAnotherDeviceThanTheOneBeingBound() {
+    // Study case A6 (msm dp): devm on the component device from the aggregate's bind.
+    helper
+        .addSourceLines(
+            "Msm.java",
+            HEADER
+                + """
+                class MsmDrm extends DrmDevice { void hotplug() {} }
+                class Msm implements BusDriver {
+                  Device dp;
+                  MsmDrm drm;
+                  @Override public int probe(Device dev) {
+                    MsmDrm msm = drm;
+                    // BUG: Diagnostic contains: `Devm.addAction` registers on the devres of `dp` a resource that uses drm-lifetime `msm`, but `probe` binds `dev`
+                    Devm.addAction(dp, () -> msm.hotplug());
+                    Devm.addAction(dev, () -> msm.hotplug());
+                    Devm.addAction(dp, () -> {});
+                    return 0;
+                  }
+                  @Override public void remove(Device dev) {}
+                  void notBound(Device dev) {
+                    MsmDrm msm = drm;
+                    Devm.addAction(dp, () -> msm.hotplug());
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void fixMovesDevresToTheBoundDevice() {
+    TestApi.add(BugCheckerRefactoringTestHelper.newInstance(DrmObjectInDevres.class, getClass()))
+        .addInputLines(
+            "Msm.java",
+            """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class Msm implements BusDriver {
+              Device dp;
+              DrmDevice drm;
+              @Override public int probe(Device dev) {
+                DrmDevice d = drm;
+                Devm.addAction(dp, () -> d.put());
+                return 0;
+              }
+              @Override public void remove(Device dev) {}
+            }
+            """)
+        .addOutputLines(
+            "Msm.java",
+            """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class Msm implements BusDriver {
+              Device dp;
+              DrmDevice drm;
+              @Override public int probe(Device dev) {
+                DrmDevice d = drm;
+                Devm.addAction(dev, () -> d.put());
+                return 0;
+              }
+              @Override public void remove(Device dev) {}
+            }
+            """)
+        .doTest();
+  }
 }
