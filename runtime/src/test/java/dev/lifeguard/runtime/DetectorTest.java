@@ -99,6 +99,22 @@ class DetectorTest {
     assertThat(Kernel.violations()).isEmpty();
   }
 
+  /** An fd of the first binding keeps its unplugged drm device alive; the second binding's hardware is not its. */
+  @Test
+  void rebindWhileAnOldFdLives_newBindingGuardedAccessIsClean() {
+    spi.registerDriver(panel);
+    DrmFile old = DrmFile.open(panel.drm);
+    spi.unbind(dev);
+    assertThat(spi.bind(dev, panel)).isEqualTo(0);
+    DrmFile f = DrmFile.open(panel.drm);
+    assertThat(f.ioctl("SET_PLANE", 3)).isEqualTo(0);
+    assertThat(f.ioctl("GET_STATUS", 0)).isEqualTo(3);
+    assertThat(old.ioctl("SET_PLANE", 4)).isLessThan(0);
+    f.close();
+    old.close();
+    assertThat(Kernel.violations()).isEmpty();
+  }
+
   // ---------------------------------------------------------------------------------------- USE_AFTER_FREE
 
   /** KMS objects embedded in devm memory (A1): freed at unbind, used by an atomic commit from an open fd. */

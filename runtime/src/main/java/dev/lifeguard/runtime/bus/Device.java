@@ -226,6 +226,9 @@ public final class Device extends KObject {
 
   void releaseDevres(String reason) {
     releaseDevres(reason, null);
+    // The binding is over: hardware mapped from now on belongs to the next binding and its drm device, so an
+    // unplugged drm device of this one (still pinned by an fd) must not judge it.
+    drmDevices.clear();
   }
 
   void setDriver(BusDriver drv) {
