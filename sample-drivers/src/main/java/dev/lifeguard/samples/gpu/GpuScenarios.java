@@ -99,13 +99,11 @@ public final class GpuScenarios {
     Story.check(s, second != null && second != first && second.isRegistered(), "a fresh drm device is registered");
     Story.check(s, dev.devresNames().contains("devm_request_irq " + GpuDriver.GPU_IRQ),
         "the second binding owns IRQ " + GpuDriver.GPU_IRQ + " again");
-    // The second binding's hardware is exercised from bound context (probe, the IRQ handler, remove): the
-    // runtime still counts the first, unplugged drm device against this struct device, so a guarded access
-    // from userspace would be misreported (see Device.checkGuarded).
     Story.check(s, s.step("irq " + GpuDriver.GPU_IRQ + " fires on the new registration", () -> second.irq.fire()),
         "the new interrupt handler ran");
     DrmFile fd2 = s.open(second);
     Story.check(s, s.ioctl(fd2, "WAIT", 0) == 0 && second.vramUsed() == 0, "fences and VRAM start empty");
+    Story.check(s, Story.ioctlValue(s, fd2, "GET_PARAM", 0) >= 0, "userspace reads the new BAR through a section");
     s.close(fd2);
 
     s.unplug(pci, dev);

@@ -86,10 +86,9 @@ public final class PanelScenarios {
     Story.check(s, dev.devresNames().contains("devm_ioremap usbpanel-regs") && m.driver().deviceCount() == 1,
         "the second binding has its own register mapping and counted device");
     DrmFile fd2 = s.open(second);
-    // The second binding's hardware paths are exercised from bound context (probe above, remove below) only:
-    // the runtime still counts the first, unplugged drm device against this struct device, so a guarded access
-    // from userspace would be misreported (see Device.checkGuarded).
     Story.check(s, Story.ioctlValue(s, fd2, "GET_BACKLIGHT", 0) == 100, "its state starts from the defaults");
+    Story.check(s, s.ioctl(fd2, "ATOMIC_COMMIT", 0) == 0 && s.ioctl(fd2, "DIRTYFB", 4) == 0,
+        "the second binding scans out from userspace, through its own sections");
     s.close(fd2);
 
     s.unplug(usb, dev);

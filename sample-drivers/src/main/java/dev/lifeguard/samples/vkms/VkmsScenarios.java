@@ -96,10 +96,9 @@ public final class VkmsScenarios {
     Story.check(s, second != null && second != first && second.isRegistered(), "a fresh vkms is registered");
     Story.check(s, dev.devresNames().contains("vkms unplug") && m.driver().deviceCount() == 1,
         "the second binding has its own scratch buffer and unplug action");
-    // Its binding-scoped scratch buffer is not touched from userspace here: the runtime still counts the first,
-    // unplugged drm device against this struct device (see Device.checkGuarded).
     DrmFile fd2 = s.open(second);
     Story.check(s, Story.ioctlValue(s, fd2, "WAIT_VBLANK", 0) == 0, "the new vblank counter starts at 0");
+    Story.check(s, s.ioctl(fd2, "ATOMIC_COMMIT", 0) == 0, "userspace modesets the second binding");
     s.close(fd2);
 
     Story.check(s, s.unloadModule(m.module()), "rmmod vkms succeeded");
