@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /** Helpers the checks share: suppression inside a matched tree, source text, a device expression in scope. */
 final class Findings {
-  static final String DOCS = "https://github.com/lifeguard-dev/lifeguard/blob/main/docs/checks/";
+  /** Where each check's page lives, relative to the Lifeguard source tree (the project has no website). */
+  static final String DOCS = "docs/checks/";
 
   private Findings() {}
 
