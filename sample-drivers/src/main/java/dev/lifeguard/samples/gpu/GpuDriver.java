@@ -6,7 +6,6 @@ import dev.lifeguard.runtime.bus.Device;
 import dev.lifeguard.runtime.bus.Devm;
 import dev.lifeguard.runtime.core.Errno;
 import dev.lifeguard.runtime.drm.DrmDevice;
-import dev.lifeguard.runtime.drm.DrmDriver;
 import dev.lifeguard.runtime.drm.DrmFile;
 import dev.lifeguard.runtime.drm.DrmIoctl;
 import dev.lifeguard.runtime.drm.DrmSection;
@@ -14,18 +13,16 @@ import dev.lifeguard.runtime.drm.Drmm;
 import dev.lifeguard.runtime.drm.SrcuIdx;
 import dev.lifeguard.runtime.gem.GemObject;
 import dev.lifeguard.runtime.gem.GemObjectFuncs;
-import dev.lifeguard.runtime.module.DeviceCount;
-import dev.lifeguard.runtime.module.KernelModule;
 import dev.lifeguard.samples.Dmesg;
+import dev.lifeguard.samples.SampleDriver;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gpu driver: PCI bus driver and drm driver. Ioctls touch the BAR only inside a section; the interrupt
  * handler runs in bound context and touches it directly; GEM free and the release hook touch only drm-scoped
  * state.
  */
-public final class GpuDriver implements BusDriver, DrmDriver {
+public final class GpuDriver extends SampleDriver<GpuDevice> implements BusDriver {
   static final int REG_CHIP_ID = 0x00;
   static final int REG_IRQ_ENABLE = 0x04;
   static final int REG_IRQ_STATUS = 0x08;
@@ -40,42 +37,10 @@ public final class GpuDriver implements BusDriver, DrmDriver {
   static final int VRAM_SIZE = 1 << 20;
   static final int GPU_IRQ = 17;
 
-  private final Dmesg dmesg;
-  private final DeviceCount devices = new DeviceCount();
-  private final Map<Device, GpuDevice> drvdata = new ConcurrentHashMap<>();
   private final GemObjectFuncs boFuncs = new BoFuncs();
-  private volatile KernelModule module;
 
   GpuDriver(Dmesg dmesg) {
-    this.dmesg = dmesg;
-  }
-
-  void setOwner(KernelModule module) {
-    this.module = module;
-  }
-
-  @Override
-  public String name() {
-    return "gpu";
-  }
-
-  @Override
-  public KernelModule owner() {
-    return module;
-  }
-
-  /** The live drm devices of this driver (seed 002 device count). */
-  public int deviceCount() {
-    return devices.count();
-  }
-
-  DeviceCount devices() {
-    return devices;
-  }
-
-  /** The container bound to {@code dev}, or null ({@code pci_get_drvdata}). */
-  public GpuDevice drmOf(Device dev) {
-    return drvdata.get(dev);
+    super("gpu", dmesg);
   }
 
   // ------------------------------------------------------------------------------------------------ bus driver
@@ -86,8 +51,7 @@ public final class GpuDriver implements BusDriver, DrmDriver {
     if (gpu == null) {
       return -Errno.ENOMEM;
     }
-    devices.inc();
-    int ret = Drmm.addActionOrReset(gpu, "gpu device count", d -> devices.dec());
+    int ret = countDevice(gpu);
     if (ret != 0) {
       return ret;
     }
@@ -114,10 +78,10 @@ public final class GpuDriver implements BusDriver, DrmDriver {
     });
     gpu.bar0.writel(REG_IRQ_ENABLE, IRQ_JOB_DONE);
 
-    drvdata.put(dev, gpu);
+    setDrvdata(dev, gpu);
     ret = gpu.register();
     if (ret != 0) {
-      drvdata.remove(dev);
+      takeDrvdata(dev);
       return ret;
     }
     dmesg.log("gpu: probed " + dev.name() + ", chip 0x" + Integer.toHexString(CHIP_ID));
@@ -126,7 +90,7 @@ public final class GpuDriver implements BusDriver, DrmDriver {
 
   @Override
   public void remove(Device dev) {
-    GpuDevice gpu = drvdata.remove(dev);
+    GpuDevice gpu = takeDrvdata(dev);
     gpu.unplug();
     // Jobs that can no longer run must not leave waiters hanging: signal their fences now.
     int pending = gpu.fences.forceSignalAll();

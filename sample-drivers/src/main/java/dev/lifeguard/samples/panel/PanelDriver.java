@@ -11,7 +11,6 @@ import dev.lifeguard.runtime.drm.DrmConnectorFuncs;
 import dev.lifeguard.runtime.drm.DrmCrtc;
 import dev.lifeguard.runtime.drm.DrmCrtcFuncs;
 import dev.lifeguard.runtime.drm.DrmDevice;
-import dev.lifeguard.runtime.drm.DrmDriver;
 import dev.lifeguard.runtime.drm.DrmEncoderFuncs;
 import dev.lifeguard.runtime.drm.DrmFile;
 import dev.lifeguard.runtime.drm.DrmIoctl;
@@ -20,18 +19,16 @@ import dev.lifeguard.runtime.drm.DrmPlaneFuncs;
 import dev.lifeguard.runtime.drm.DrmSection;
 import dev.lifeguard.runtime.drm.Drmm;
 import dev.lifeguard.runtime.drm.SrcuIdx;
-import dev.lifeguard.runtime.module.DeviceCount;
-import dev.lifeguard.runtime.module.KernelModule;
 import dev.lifeguard.samples.Dmesg;
+import dev.lifeguard.samples.SampleDriver;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The usbpanel driver: USB bus driver and drm driver in one ops table. probe builds the container with
  * {@code devm_drm_dev_alloc}, maps the registers with devres and creates the KMS pipeline with the drmm helpers;
  * remove unplugs, shuts the pipeline down and powers the controller off before devres unmaps it.
  */
-public final class PanelDriver implements BusDriver, DrmDriver {
+public final class PanelDriver extends SampleDriver<PanelDevice> implements BusDriver {
   static final int REG_CTRL = 0x00;
   static final int REG_BACKLIGHT = 0x04;
   static final int REG_FB_ADDR = 0x08;
@@ -42,42 +39,9 @@ public final class PanelDriver implements BusDriver, DrmDriver {
   static final int STATUS_CONNECTED = 0x1;
   static final long PIXEL_CLOCK_HZ = 25_175_000L;
 
-  private final Dmesg dmesg;
-  private final DeviceCount devices = new DeviceCount();
-  /** {@code dev_set_drvdata}: the container of each bound device, from probe to remove. */
-  private final Map<Device, PanelDevice> drvdata = new ConcurrentHashMap<>();
-  private volatile KernelModule module;
 
   PanelDriver(Dmesg dmesg) {
-    this.dmesg = dmesg;
-  }
-
-  void setOwner(KernelModule module) {
-    this.module = module;
-  }
-
-  @Override
-  public String name() {
-    return "usbpanel";
-  }
-
-  @Override
-  public KernelModule owner() {
-    return module;
-  }
-
-  /** The live drm devices of this driver (seed 002 device count). */
-  public int deviceCount() {
-    return devices.count();
-  }
-
-  DeviceCount devices() {
-    return devices;
-  }
-
-  /** The container bound to {@code dev}, or null when none is bound ({@code dev_get_drvdata}). */
-  public PanelDevice drmOf(Device dev) {
-    return drvdata.get(dev);
+    super("usbpanel", dmesg);
   }
 
   // ------------------------------------------------------------------------------------------------ bus driver
@@ -89,8 +53,7 @@ public final class PanelDriver implements BusDriver, DrmDriver {
       return -Errno.ENOMEM;
     }
     // Counted until the final put, so module exit can wait for releases that userspace delays.
-    devices.inc();
-    int ret = Drmm.addActionOrReset(panel, "usbpanel device count", d -> devices.dec());
+    int ret = countDevice(panel);
     if (ret != 0) {
       return ret;
     }
@@ -123,10 +86,10 @@ public final class PanelDriver implements BusDriver, DrmDriver {
     panel.regs.writel(REG_STATUS, STATUS_CONNECTED);
     panel.pclk.setRate(PIXEL_CLOCK_HZ);
 
-    drvdata.put(dev, panel);
+    setDrvdata(dev, panel);
     ret = panel.register();
     if (ret != 0) {
-      drvdata.remove(dev);
+      takeDrvdata(dev);
       return ret;
     }
     dmesg.log("usbpanel: probed " + dev.name());
@@ -135,7 +98,7 @@ public final class PanelDriver implements BusDriver, DrmDriver {
 
   @Override
   public void remove(Device dev) {
-    PanelDevice panel = drvdata.remove(dev);
+    PanelDevice panel = takeDrvdata(dev);
     // No new section can start after this; it waits for ioctls and commits that are inside one.
     panel.unplug();
     // Shuts down the software state. The guarded disable path cannot reach the hardware any more (the device is

@@ -5,7 +5,6 @@ import dev.lifeguard.runtime.bus.Device;
 import dev.lifeguard.runtime.bus.Devm;
 import dev.lifeguard.runtime.core.Errno;
 import dev.lifeguard.runtime.drm.DrmDevice;
-import dev.lifeguard.runtime.drm.DrmDriver;
 import dev.lifeguard.runtime.drm.DrmFile;
 import dev.lifeguard.runtime.drm.DrmIoctl;
 import dev.lifeguard.runtime.drm.DrmSection;
@@ -13,47 +12,20 @@ import dev.lifeguard.runtime.drm.Drmm;
 import dev.lifeguard.runtime.gem.DmaBuf;
 import dev.lifeguard.runtime.gem.GemObject;
 import dev.lifeguard.runtime.gem.GemObjectFuncs;
-import dev.lifeguard.runtime.module.DeviceCount;
-import dev.lifeguard.runtime.module.KernelModule;
 import dev.lifeguard.samples.Dmesg;
+import dev.lifeguard.samples.SampleDriver;
 import java.util.Map;
 
 /**
  * The vgem drm driver. There is no hardware: its ioctls still enter a section so that, once the device is gone,
  * they fail with {@code -ENODEV} instead of creating buffers on a dead device. GEM free touches drmm state only.
  */
-public final class VgemDriver implements DrmDriver {
-  private final Dmesg dmesg;
-  private final DeviceCount devices = new DeviceCount();
+public final class VgemDriver extends SampleDriver<Vgem> {
   private final GemObjectFuncs boFuncs = new BoFuncs();
-  private volatile KernelModule module;
   private volatile Vgem current;
 
   VgemDriver(Dmesg dmesg) {
-    this.dmesg = dmesg;
-  }
-
-  void setOwner(KernelModule module) {
-    this.module = module;
-  }
-
-  @Override
-  public String name() {
-    return "vgem";
-  }
-
-  @Override
-  public KernelModule owner() {
-    return module;
-  }
-
-  /** The live drm devices of this driver (seed 002 device count). */
-  public int deviceCount() {
-    return devices.count();
-  }
-
-  DeviceCount devices() {
-    return devices;
+    super("vgem", dmesg);
   }
 
   /** The vgem device now registered, or null. */
@@ -70,8 +42,7 @@ public final class VgemDriver implements DrmDriver {
     if (vgem == null) {
       return -Errno.ENOMEM;
     }
-    devices.inc();
-    int ret = Drmm.addActionOrReset(vgem, "vgem device count", d -> devices.dec());
+    int ret = countDevice(vgem);
     if (ret != 0) {
       return ret;
     }

@@ -9,7 +9,6 @@ import dev.lifeguard.runtime.drm.DrmConnector;
 import dev.lifeguard.runtime.drm.DrmCrtc;
 import dev.lifeguard.runtime.drm.DrmCrtcFuncs;
 import dev.lifeguard.runtime.drm.DrmDevice;
-import dev.lifeguard.runtime.drm.DrmDriver;
 import dev.lifeguard.runtime.drm.DrmEncoderFuncs;
 import dev.lifeguard.runtime.drm.DrmFile;
 import dev.lifeguard.runtime.drm.DrmIoctl;
@@ -18,53 +17,19 @@ import dev.lifeguard.runtime.drm.DrmPlaneFuncs;
 import dev.lifeguard.runtime.drm.DrmSection;
 import dev.lifeguard.runtime.drm.Drmm;
 import dev.lifeguard.runtime.drm.SrcuIdx;
-import dev.lifeguard.runtime.module.DeviceCount;
-import dev.lifeguard.runtime.module.KernelModule;
 import dev.lifeguard.samples.Dmesg;
+import dev.lifeguard.samples.SampleDriver;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The vkms drm driver and the probe of its faux device. The faux stub driver has no remove callback, so probe
  * registers a devres action that unplugs and shuts the pipeline down at unbind, before devres frees the scratch
  * buffer and drops the drm device.
  */
-public final class VkmsDriver implements DrmDriver {
-  private final Dmesg dmesg;
-  private final DeviceCount devices = new DeviceCount();
-  private final Map<Device, Vkms> drvdata = new ConcurrentHashMap<>();
-  private volatile KernelModule module;
+public final class VkmsDriver extends SampleDriver<Vkms> {
 
   VkmsDriver(Dmesg dmesg) {
-    this.dmesg = dmesg;
-  }
-
-  void setOwner(KernelModule module) {
-    this.module = module;
-  }
-
-  @Override
-  public String name() {
-    return "vkms";
-  }
-
-  @Override
-  public KernelModule owner() {
-    return module;
-  }
-
-  /** The live drm devices of this driver (seed 002 device count). */
-  public int deviceCount() {
-    return devices.count();
-  }
-
-  DeviceCount devices() {
-    return devices;
-  }
-
-  /** The container bound to the faux device {@code dev}, or null. */
-  public Vkms drmOf(Device dev) {
-    return drvdata.get(dev);
+    super("vkms", dmesg);
   }
 
   /** The faux device's probe ({@code vkms_probe}); runs in bound context. */
@@ -73,8 +38,7 @@ public final class VkmsDriver implements DrmDriver {
     if (vkms == null) {
       return -Errno.ENOMEM;
     }
-    devices.inc();
-    int ret = Drmm.addActionOrReset(vkms, "vkms device count", d -> devices.dec());
+    int ret = countDevice(vkms);
     if (ret != 0) {
       return ret;
     }
@@ -111,7 +75,7 @@ public final class VkmsDriver implements DrmDriver {
     }
     // Runs first at unbind (devres is LIFO): unplug while the scratch buffer is still there, then shut down.
     ret = Devm.addActionOrReset(dev, "vkms unplug", () -> {
-      drvdata.remove(dev);
+      takeDrvdata(dev);
       vkms.unplug();
       DrmAtomic.shutdown(vkms);
       dmesg.log("vkms: unplugged " + dev.name());
@@ -120,7 +84,7 @@ public final class VkmsDriver implements DrmDriver {
       return ret;
     }
 
-    drvdata.put(dev, vkms);
+    setDrvdata(dev, vkms);
     ret = vkms.register();
     if (ret != 0) {
       return ret;
