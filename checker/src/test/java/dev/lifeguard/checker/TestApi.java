@@ -50,6 +50,8 @@ final class TestApi {
           public static <T> T kzalloc(Device dev, Supplier<T> ctor) { return ctor.get(); }
           @BindingScoped public static MmioRegion ioremap(Device dev, String name, int size) { return new MmioRegion(); }
           public static void addAction(Device dev, DevresAction action) {}
+          @Counterpart("dev.lifeguard.runtime.drm.Drmm#addActionOrReset")
+          public static int addActionOrReset(Device dev, DevresAction action) { return 0; }
           @OwnedBy(Lifetime.BINDING)
           public static <T extends DrmDevice> T drmDevAlloc(Device parent, DrmDriver drv, Function<Device, T> ctor) {
             return ctor.apply(parent);
@@ -80,6 +82,7 @@ final class TestApi {
           @Unplugs public void unplug() {}
           public DrmDevice get() { return this; }
           @Frees public void put() {}
+          public dev.lifeguard.runtime.bus.Device parent() { return null; }
         }
         """);
     put("dev/lifeguard/runtime/drm/DrmFile.java", """
@@ -117,6 +120,15 @@ final class TestApi {
           @DrmScoped public static <T> T kzalloc(DrmDevice drm, Supplier<T> ctor) { return ctor.get(); }
           public static void kfree(DrmDevice drm, @Frees Object mem) {}
           public static void addAction(DrmDevice drm, DrmmAction action) {}
+          @Counterpart("dev.lifeguard.runtime.bus.Devm#addActionOrReset")
+          public static int addActionOrReset(DrmDevice drm, DrmmAction action) { return 0; }
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmModeConfig.java", """
+        package dev.lifeguard.runtime.drm;
+        public final class DrmModeConfig {
+          public static int init(DrmDevice drm) { return 0; }
+          @dev.lifeguard.annotations.CleansUp("mode-config") public static void cleanup(DrmDevice drm) {}
         }
         """);
     put("dev/lifeguard/runtime/drm/DrmEncoder.java", """

@@ -46,17 +46,31 @@ final class Contexts {
     if (ma.isPresent()) {
       return Optional.of(
           ma.get().equals("BINDING")
-              ? new CodeContext(CodeContext.Kind.BOUND, where, DEVRES_WHY, false)
-              : new CodeContext(CodeContext.Kind.USER_REACHABLE, where, DRMM_WHY, false));
+              ? new CodeContext(CodeContext.Kind.BOUND, where, DEVRES_WHY, false, "BINDING")
+              : new CodeContext(CodeContext.Kind.USER_REACHABLE, where, DRMM_WHY, false, "DRM"));
     }
     return Optional.empty();
+  }
+
+  /** The lifetime of the {@code @ManagedAction} the type or one of its supertypes declares, else null. */
+  private @Nullable String managedOf(@Nullable Symbol sym) {
+    if (!(sym instanceof ClassSymbol c)) {
+      return null;
+    }
+    for (ClassSymbol s : vocab.supertypesOf(c)) {
+      Optional<String> ma = Vocabulary.stringValue(s, Vocabulary.MANAGED_ACTION);
+      if (ma.isPresent()) {
+        return ma.get();
+      }
+    }
+    return null;
   }
 
   private Optional<CodeContext> typeContext(ClassSymbol c, String where) {
     for (ClassSymbol s : vocab.supertypesOf(c)) {
       Optional<CodeContext> d = direct(s, where);
       if (d.isPresent()) {
-        return d;
+        return Optional.of(d.get().withManaged(managedOf(c)));
       }
     }
     return Optional.empty();
@@ -79,13 +93,13 @@ final class Contexts {
         d = direct(oc, where);
       }
       if (d.isPresent()) {
-        return d.get();
+        return d.get().withManaged(managedOf(sup.owner));
       }
     }
     if (m.owner instanceof ClassSymbol c && !m.isConstructor()) {
       d = direct(c, name + " is a method of " + c.getSimpleName());
       if (d.isPresent()) {
-        return d.get();
+        return d.get().withManaged(managedOf(c));
       }
     }
     CodeContext viaRef = methodRefs(unit).get(m);
@@ -103,7 +117,7 @@ final class Contexts {
       if (desc != null) {
         Optional<CodeContext> d = direct(desc, where + " (" + c.getSimpleName() + "." + desc.getSimpleName() + ")");
         if (d.isPresent()) {
-          return d;
+          return Optional.of(d.get().withManaged(managedOf(c)));
         }
       }
     } catch (RuntimeException e) {

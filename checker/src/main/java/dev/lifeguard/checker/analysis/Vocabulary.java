@@ -280,6 +280,11 @@ public final class Vocabulary {
     return false;
   }
 
+  /** True when the symbol itself carries any Lifeguard annotation. */
+  public static boolean hasVocabulary(@Nullable Symbol sym) {
+    return sym != null && hasAny(sym);
+  }
+
   private static boolean hasAny(Symbol sym) {
     try {
       for (Attribute.Compound c : sym.getRawAttributes()) {
