@@ -132,6 +132,14 @@ public final class WrongWayLifetime extends BugChecker implements MethodTreeMatc
    * devres action takes none; its uses become the drm expression passed to the registration).
    */
   private static Optional<SuggestedFix> switchToDevres(Body b, VisitorState state) {
+    try {
+      return switchToDevresOrThrow(b, state);
+    } catch (RuntimeException e) {
+      return Optional.empty(); // no fix rather than a javac crash
+    }
+  }
+
+  private static Optional<SuggestedFix> switchToDevresOrThrow(Body b, VisitorState state) {
     if (!(b.tree() instanceof LambdaExpressionTree lambda)) {
       return Optional.empty();
     }

@@ -120,6 +120,9 @@ final class TestApi {
           @DrmScoped public static <T> T kzalloc(DrmDevice drm, Supplier<T> ctor) { return ctor.get(); }
           public static void kfree(DrmDevice drm, @Frees Object mem) {}
           public static void addAction(DrmDevice drm, DrmmAction action) {}
+          @RegistersCleanup("mode-config") public static int modeConfigInit(DrmDevice drm) { return 0; }
+          @DrmScoped @RegistersCleanup("plane")
+          public static DrmPlane universalPlaneAlloc(DrmDevice drm, String name, DrmPlaneFuncs funcs) { return new DrmPlane(); }
           @Counterpart("dev.lifeguard.runtime.bus.Devm#addActionOrReset")
           public static int addActionOrReset(DrmDevice drm, DrmmAction action) { return 0; }
         }
@@ -139,7 +142,15 @@ final class TestApi {
     put("dev/lifeguard/runtime/drm/DrmPlaneFuncs.java", """
         package dev.lifeguard.runtime.drm;
         @dev.lifeguard.annotations.UserReachable("KMS callbacks run from atomic commits, also after unbind")
-        public interface DrmPlaneFuncs { void atomicUpdate(DrmDevice drm); }
+        public interface DrmPlaneFuncs {
+          void atomicUpdate(DrmDevice drm);
+          @dev.lifeguard.annotations.DestroyHook default void destroy(DrmPlane plane) {}
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmPlane.java", """
+        package dev.lifeguard.runtime.drm;
+        @dev.lifeguard.annotations.DrmScoped
+        public class DrmPlane { public void cleanup() {} }
         """);
     put("dev/lifeguard/runtime/drm/Work.java", """
         package dev.lifeguard.runtime.drm;
