@@ -80,7 +80,9 @@ final class TestApi {
           @Enter public DrmSection enterScoped() { return new DrmSection(); }
           public boolean guarded(@RunsNow @InSection Runnable fn) { fn.run(); return true; }
           @Unplugs public void unplug() {}
-          public DrmDevice get() { return this; }
+          @Acquires public DrmDevice get() { return this; }
+          @ReleaseBarrier public static void releaseBarrier() {}
+          public DrmDriver driver() { return null; }
           @Frees public void put() {}
           public dev.lifeguard.runtime.bus.Device parent() { return null; }
         }
@@ -101,6 +103,7 @@ final class TestApi {
         package dev.lifeguard.runtime.drm;
         public interface DrmDriver {
           String name();
+          default dev.lifeguard.runtime.module.KernelModule owner() { return null; }
           @dev.lifeguard.annotations.ReleaseHook default void release(DrmDevice drm) {}
         }
         """);
@@ -162,6 +165,40 @@ final class TestApi {
         public final class Workqueue {
           public void queueWork(@dev.lifeguard.annotations.RunsLater Runnable fn) {}
           public void queue(Work w) {}
+        }
+        """);
+    put("dev/lifeguard/runtime/module/KernelModule.java", """
+        package dev.lifeguard.runtime.module;
+        import dev.lifeguard.annotations.*;
+        public final class KernelModule {
+          public static KernelModule load(String name, ModuleInit init, ModuleExit exit) { return new KernelModule(); }
+          @PinsModule public void get() {}
+          @PinsModule public boolean tryGet() { return true; }
+          public void put() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/module/ModuleInit.java", """
+        package dev.lifeguard.runtime.module;
+        @FunctionalInterface public interface ModuleInit { int init(); }
+        """);
+    put("dev/lifeguard/runtime/module/ModuleExit.java", """
+        package dev.lifeguard.runtime.module;
+        import dev.lifeguard.annotations.*;
+        @ManagedAction(Lifetime.MODULE) @FunctionalInterface public interface ModuleExit { void exit(); }
+        """);
+    put("dev/lifeguard/runtime/module/DeviceCount.java", """
+        package dev.lifeguard.runtime.module;
+        public final class DeviceCount {
+          public void inc() {}
+          public void dec() {}
+          @dev.lifeguard.annotations.AwaitsDevices public void awaitZero() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/bus/Bus.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class Bus {
+          public void registerDriver(BusDriver drv) {}
+          public void unregisterDriver(BusDriver drv) {}
         }
         """);
     put("dev/lifeguard/runtime/gem/GemObject.java", """

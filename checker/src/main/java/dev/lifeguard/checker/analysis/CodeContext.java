@@ -36,6 +36,11 @@ public record CodeContext(Kind kind, String where, String why, boolean releaseHo
     return "DRM".equals(managed);
   }
 
+  /** A module exit callback ({@code @ManagedAction(MODULE)}): runs at unload. */
+  public boolean isModuleExit() {
+    return "MODULE".equals(managed);
+  }
+
   /** A devres action: runs at unbind. */
   public boolean isDevresAction() {
     return "BINDING".equals(managed);

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class Contexts {
   private static final String RELEASE_WHY = "the release hook runs at the final drm put, after unbind";
   private static final String DRMM_WHY = "drm-managed actions run at the final drm put, after unbind";
+  private static final String MODULE_WHY = "a module exit runs at unload, before the module's text is freed";
   private static final String DEVRES_WHY = "devres actions run at unbind, while the device is still bound";
 
   private final Vocabulary vocab;
@@ -44,6 +45,9 @@ final class Contexts {
     }
     Optional<String> ma = Vocabulary.stringValue(sym, Vocabulary.MANAGED_ACTION);
     if (ma.isPresent()) {
+      if (ma.get().equals("MODULE")) {
+        return Optional.of(new CodeContext(CodeContext.Kind.UNKNOWN, where, MODULE_WHY, false, "MODULE"));
+      }
       return Optional.of(
           ma.get().equals("BINDING")
               ? new CodeContext(CodeContext.Kind.BOUND, where, DEVRES_WHY, false, "BINDING")

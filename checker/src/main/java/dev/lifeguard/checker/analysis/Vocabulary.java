@@ -186,6 +186,17 @@ public final class Vocabulary {
     return deviceTypes.computeIfAbsent(cs, c -> explicitEnter(c).isPresent() || scopedEnter(c).isPresent());
   }
 
+  /**
+   * A drm driver type: one that declares (or inherits) a {@code @ReleaseHook} method, so the devices it creates
+   * run its code at their final put.
+   */
+  public boolean isDrmDriverType(@Nullable Type t) {
+    if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
+      return false;
+    }
+    return findMember(cs, m -> has(m, RELEASE_HOOK)).isPresent();
+  }
+
   /** The explicit (boolean, {@code @Token}) {@code @Enter} method of a device type. */
   public Optional<MethodSymbol> explicitEnter(ClassSymbol cs) {
     return findMember(cs, m -> has(m, ENTER) && m.getReturnType().getKind() == javax.lang.model.type.TypeKind.BOOLEAN
