@@ -15,7 +15,7 @@ final class DocsTest {
     for (Class<?> check :
         List.of(
             DrmObjectInDevres.class, UnguardedDevresAccess.class, SectionDiscipline.class, ReleaseOrdering.class,
-            WrongWayLifetime.class, ModuleLifetime.class)) {
+            WrongWayLifetime.class, ModuleLifetime.class, DevresOnUnboundDevice.class)) {
       String name = check.getSimpleName();
       BugPattern p = check.getAnnotation(BugPattern.class);
       assertThat(p.link()).endsWith("docs/checks/" + name + ".md");

@@ -17,7 +17,11 @@ final class TestApi {
   static {
     put("dev/lifeguard/runtime/bus/Device.java", """
         package dev.lifeguard.runtime.bus;
-        public class Device { public String name() { return ""; } }
+        public class Device {
+          public String name() { return ""; }
+          @dev.lifeguard.annotations.Driverless public static Device registerVirtual(String name) { return new Device(); }
+          public void unregister() {}
+        }
         """);
     put("dev/lifeguard/runtime/bus/MmioRegion.java", """
         package dev.lifeguard.runtime.bus;
@@ -192,6 +196,26 @@ final class TestApi {
           public void inc() {}
           public void dec() {}
           @dev.lifeguard.annotations.AwaitsDevices public void awaitZero() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/bus/DevresGroup.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class DevresGroup {}
+        """);
+    put("dev/lifeguard/runtime/bus/Devres.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class Devres {
+          @dev.lifeguard.annotations.OpensGroup public static DevresGroup openGroup(Device dev) { return new DevresGroup(); }
+          public static int releaseGroup(Device dev, DevresGroup g) { return 0; }
+        }
+        """);
+    put("dev/lifeguard/runtime/bus/FauxDevice.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class FauxDevice {
+          public interface Probe { int probe(Device dev); }
+          public static FauxDevice create(String name, Probe probe) { return new FauxDevice(); }
+          public Device device() { return null; }
+          public void destroy() {}
         }
         """);
     put("dev/lifeguard/runtime/bus/Bus.java", """

@@ -106,6 +106,15 @@ public sealed interface Event {
   record Call(Tree tree, Body body, com.sun.tools.javac.code.Symbol.MethodSymbol method) implements Event {}
 
   /**
+   * A call that registers devres on a device (see {@link Vocabulary#registersDevres}, or an
+   * {@code @OwnedBy(BINDING)} allocator), with the facts of that device (its first argument).
+   *
+   * @param owner the device expression
+   * @param ownerValue its facts
+   */
+  record DevresOn(Tree tree, Body body, Tree owner, LifetimeValue ownerValue) implements Event {}
+
+  /**
    * A store into a field.
    *
    * @param field the field

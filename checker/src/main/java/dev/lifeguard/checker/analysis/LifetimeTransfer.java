@@ -186,6 +186,9 @@ final class LifetimeTransfer
       if (Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false)) {
         v = v.withOwned(new Origin(name));
       }
+      if (Vocabulary.has(m, Vocabulary.DRIVERLESS)) {
+        v = v.withDriverless(new Origin(name));
+      }
       if (Vocabulary.isScopedEnter(m)) {
         v = new LifetimeValue(v.binding(), v.drm(), v.ownedByBinding(), mi.getTree());
       }
@@ -448,6 +451,12 @@ final class LifetimeTransfer
 
     if (tree != null && Vocabulary.hasVocabulary(m)) {
       record(n, new Event.Call(tree, body, m));
+    }
+    if (tree != null && !args.isEmpty()
+        && (vocab.registersDevres(m)
+            || Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false))) {
+      Node owner = args.get(0);
+      record(n, new Event.DevresOn(tree, body, owner.getTree() != null ? owner.getTree() : tree, valueOf(owner, s)));
     }
 
     // Frees. A freed local is marked, so a second free of it on the same path is seen.

@@ -13,20 +13,22 @@ import org.jspecify.annotations.Nullable;
  * @param ownedByBinding its initial reference belongs to devres ({@code @OwnedBy(BINDING)})
  * @param scopedSection the scoped {@code @Enter} call this value is the section of
  * @param freedBy a call that freed or put this value (a local) on some path to here
+ * @param driverless a device registered by hand with no driver bound ({@code @Driverless}), with its origin
  */
 public record LifetimeValue(
     @Nullable Origin binding,
     @Nullable Origin drm,
     @Nullable Origin ownedByBinding,
     @Nullable Tree scopedSection,
-    @Nullable Tree freedBy)
+    @Nullable Tree freedBy,
+    @Nullable Origin driverless)
     implements AbstractValue<LifetimeValue> {
 
-  public static final LifetimeValue NONE = new LifetimeValue(null, null, null, null, null);
+  public static final LifetimeValue NONE = new LifetimeValue(null, null, null, null, null, null);
 
   public LifetimeValue(
       @Nullable Origin binding, @Nullable Origin drm, @Nullable Origin ownedByBinding, @Nullable Tree scopedSection) {
-    this(binding, drm, ownedByBinding, scopedSection, null);
+    this(binding, drm, ownedByBinding, scopedSection, null, null);
   }
 
   public static LifetimeValue binding(Origin o) {
@@ -34,7 +36,7 @@ public record LifetimeValue(
   }
 
   public boolean isNone() {
-    return binding == null && drm == null && ownedByBinding == null && scopedSection == null && freedBy == null;
+    return binding == null && drm == null && ownedByBinding == null && scopedSection == null && freedBy == null && driverless == null;
   }
 
   @Override
@@ -47,23 +49,28 @@ public record LifetimeValue(
         drm != null ? drm : other.drm,
         ownedByBinding != null ? ownedByBinding : other.ownedByBinding,
         scopedSection != null ? scopedSection : other.scopedSection,
-        freedBy != null ? freedBy : other.freedBy);
+        freedBy != null ? freedBy : other.freedBy,
+        driverless != null ? driverless : other.driverless);
+  }
+
+  public LifetimeValue withDriverless(Origin o) {
+    return new LifetimeValue(binding, drm, ownedByBinding, scopedSection, freedBy, o);
   }
 
   public LifetimeValue withFreedBy(@Nullable Tree call) {
-    return new LifetimeValue(binding, drm, ownedByBinding, scopedSection, call);
+    return new LifetimeValue(binding, drm, ownedByBinding, scopedSection, call, driverless);
   }
 
   public LifetimeValue withDrm(Origin o) {
-    return new LifetimeValue(binding, o, ownedByBinding, scopedSection, freedBy);
+    return new LifetimeValue(binding, o, ownedByBinding, scopedSection, freedBy, driverless);
   }
 
   public LifetimeValue withBinding(Origin o) {
-    return new LifetimeValue(o, drm, ownedByBinding, scopedSection, freedBy);
+    return new LifetimeValue(o, drm, ownedByBinding, scopedSection, freedBy, driverless);
   }
 
   public LifetimeValue withOwned(Origin o) {
-    return new LifetimeValue(binding, drm, o, scopedSection, freedBy);
+    return new LifetimeValue(binding, drm, o, scopedSection, freedBy, driverless);
   }
 
   public String debugPrint() {
@@ -82,6 +89,9 @@ public record LifetimeValue(
     }
     if (freedBy != null) {
       sb.append("freed ");
+    }
+    if (driverless != null) {
+      sb.append("driverless ").append(driverless).append(' ');
     }
     return sb.toString().trim() + ")";
   }

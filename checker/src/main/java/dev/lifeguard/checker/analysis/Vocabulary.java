@@ -46,6 +46,8 @@ public final class Vocabulary {
   public static final String OWNED_BY = PKG + "OwnedBy";
   public static final String COUNTERPART = PKG + "Counterpart";
   public static final String COUNTED = PKG + "Counted";
+  public static final String DRIVERLESS = PKG + "Driverless";
+  public static final String OPENS_GROUP = PKG + "OpensGroup";
 
   private final Types types;
   private final Map<TypeSymbol, Boolean> bindingTypes = new IdentityHashMap<>();
