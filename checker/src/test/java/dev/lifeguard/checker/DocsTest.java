@@ -15,7 +15,8 @@ final class DocsTest {
     for (Class<?> check :
         List.of(
             DrmObjectInDevres.class, UnguardedDevresAccess.class, SectionDiscipline.class, ReleaseOrdering.class,
-            WrongWayLifetime.class, ModuleLifetime.class, DevresOnUnboundDevice.class)) {
+            WrongWayLifetime.class, ModuleLifetime.class, DevresOnUnboundDevice.class,
+            DmaBufChain.class)) {
       String name = check.getSimpleName();
       BugPattern p = check.getAnnotation(BugPattern.class);
       assertThat(p.link()).endsWith("docs/checks/" + name + ".md");

@@ -228,8 +228,32 @@ final class TestApi {
     put("dev/lifeguard/runtime/gem/GemObject.java", """
         package dev.lifeguard.runtime.gem;
         import dev.lifeguard.annotations.*;
-        @DrmScoped @Counted
-        public class GemObject { @Frees public void put() {} }
+        @DrmScoped @Counted @ChainRank(ChainRank.Rank.IMPORTER_GEM)
+        public class GemObject {
+          @Frees public void put() {}
+          public GemObject get() { return this; }
+          @HandleScoped public DmaBuf dmaBuf() { return null; }
+          public ImportAttach importAttach() { return null; }
+        }
+        """);
+    put("dev/lifeguard/runtime/gem/DmaBuf.java", """
+        package dev.lifeguard.runtime.gem;
+        import dev.lifeguard.annotations.*;
+        @Counted @ChainRank(ChainRank.Rank.DMA_BUF)
+        public final class DmaBuf {
+          @Counted @ChainRank(ChainRank.Rank.EXPORTER_GEM) private GemObject exporter;
+          public DmaBuf get() { return this; }
+          @Frees public void put() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/gem/ImportAttach.java", """
+        package dev.lifeguard.runtime.gem;
+        import dev.lifeguard.annotations.*;
+        @ChainRank(ChainRank.Rank.IMPORTER_GEM)
+        public final class ImportAttach {
+          @Counted private DmaBuf dmaBuf;
+          public DmaBuf dmaBuf() { return dmaBuf; }
+        }
         """);
   }
 
