@@ -221,6 +221,54 @@ final class ReleaseOrderingTest {
   }
 
   @Test
+  void doublePutOnExceptionPaths() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class Ioctls {
+                  GemObject lookup(long h) { return new GemObject(); }
+                  void pin(GemObject bo) throws Exception {}
+                  int finallyAgain(long h) {
+                    GemObject bo = lookup(h);
+                    try {
+                      bo.put();
+                    } finally {
+                      // BUG: Diagnostic contains: puts or frees `bo` again
+                      bo.put();
+                    }
+                    return 0;
+                  }
+                  int putOnEachWayOut(long h) {
+                    GemObject bo = lookup(h);
+                    try {
+                      pin(bo);
+                    } catch (Exception e) {
+                      bo.put();
+                      return -5;
+                    }
+                    bo.put();
+                    return 0;
+                  }
+                  int pinThrowsAfterPut(long h) {
+                    GemObject bo = lookup(h);
+                    try {
+                      bo.put();
+                      pin(bo);
+                    } catch (Exception e) {
+                      // BUG: Diagnostic contains: already dropped this reference on a path to here
+                      bo.put();
+                      return -5;
+                    }
+                    return 0;
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
   void suppression() {
     helper
         .addSourceLines(
