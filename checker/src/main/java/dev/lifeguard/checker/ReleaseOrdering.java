@@ -13,6 +13,12 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.Optional;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -24,6 +30,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.lifeguard.checker.analysis.AnalysisResult;
 import dev.lifeguard.checker.analysis.Body;
+import dev.lifeguard.checker.analysis.Event.Call;
 import dev.lifeguard.checker.analysis.Event.Free;
 import dev.lifeguard.checker.analysis.LifetimeAnalysis;
 import dev.lifeguard.checker.analysis.Origin;
@@ -34,7 +41,9 @@ import javax.lang.model.element.ElementKind;
 /**
  * A {@link BugChecker} that flags frees that break the drm release order (rule R5, core): the release hook
  * freeing the container or drm-managed memory, a put of a devm-owned container, bound-context code freeing state
- * the drm device still reaches, and explicit frees of drm-managed memory outside the release path.
+ * the drm device still reaches, and explicit frees of drm-managed memory outside the release path; and (R5, rest)
+ * an explicit cleanup of what a drm-managed init already cleans up, a destroy hook on a drm-managed KMS object,
+ * and a second put or free of the same local on one path.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -43,6 +52,10 @@ import javax.lang.model.element.ElementKind;
     link = Findings.DOCS + "ReleaseOrdering.md",
     linkType = CUSTOM)
 public final class ReleaseOrdering extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+
+  private static final String CLEANS_UP = "dev.lifeguard.annotations.CleansUp";
+  private static final String REGISTERS_CLEANUP = "dev.lifeguard.annotations.RegistersCleanup";
+  private static final String DESTROY_HOOK = "dev.lifeguard.annotations.DestroyHook";
 
   @Inject
   public ReleaseOrdering() {}
@@ -65,7 +78,139 @@ public final class ReleaseOrdering extends BugChecker implements MethodTreeMatch
         state.reportMatch(buildDescription(f.tree()).setMessage(msg).build());
       }
     }
+    for (Call c : result.events(Call.class)) {
+      String msg;
+      try {
+        msg = doubleCleanup(c, state);
+        if (msg == null) {
+          msg = destroyHook(c, state);
+        }
+      } catch (RuntimeException e) {
+        msg = null; // symbols that cannot be completed: no finding, never a javac crash
+      }
+      if (msg != null && !Findings.suppressed(this, state, c.tree())) {
+        state.reportMatch(buildDescription(c.tree()).setMessage(msg).build());
+      }
+    }
     return Description.NO_MATCH;
+  }
+
+  /**
+   * An explicit {@code @CleansUp("x")} of a resource that a {@code @RegistersCleanup("x")} call in the same class
+   * already hands to drm-managed teardown (study case D5).
+   */
+  private static String doubleCleanup(Call c, VisitorState state) {
+    Optional<String> resource = Vocabulary.stringValue(c.method(), CLEANS_UP);
+    if (resource.isEmpty()) {
+      return null;
+    }
+    ClassTree top = topClass(state);
+    if (top == null) {
+      return null;
+    }
+    Tree[] registration = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree t, Void v) {
+        MethodSymbol m = ASTHelpers.getSymbol(t);
+        if (registration[0] == null
+            && Vocabulary.stringValue(m, REGISTERS_CLEANUP).map(resource.get()::equals).orElse(false)) {
+          registration[0] = t;
+        }
+        return super.visitMethodInvocation(t, v);
+      }
+    }.scan(top, null);
+    if (registration[0] == null) {
+      return null;
+    }
+    return "`" + Findings.src(state, c.tree()) + "` cleans up \"" + resource.get() + "\" explicitly, but `"
+        + Findings.src(state, registration[0]) + "` already registered its cleanup as a drm-managed action, which runs"
+        + " at the final drm put: the resource is cleaned up twice (and, from remove(), too early, while open fds"
+        + " still use it); drop the explicit cleanup";
+  }
+
+  /**
+   * A funcs object passed to a drm-managed KMS alloc or init ({@code @RegistersCleanup}) that overrides a
+   * {@code @DestroyHook} method (study case D4).
+   */
+  private static String destroyHook(Call c, VisitorState state) {
+    Optional<String> resource = Vocabulary.stringValue(c.method(), REGISTERS_CLEANUP);
+    if (resource.isEmpty() || !(c.tree() instanceof MethodInvocationTree call)) {
+      return null;
+    }
+    for (ExpressionTree arg : call.getArguments()) {
+      ClassSymbol funcs = funcsClass(arg, state);
+      MethodSymbol hook = funcs == null ? null : overriddenDestroyHook(funcs, state);
+      if (hook != null) {
+        return "`" + Findings.src(state, arg) + "` (" + funcs.getSimpleName() + ") overrides the destroy hook "
+            + hook.owner.getSimpleName() + "." + hook.getSimpleName() + ", but `" + c.method().owner.getSimpleName()
+            + "." + c.method().getSimpleName() + "` registers the " + resource.get() + "'s cleanup as a drm-managed"
+            + " action: drm_mode_config_cleanup calls the destroy hook and drmm cleans the " + resource.get()
+            + " up again at the final drm put (a double cleanup; the hook must stay unset); remove the override";
+      }
+    }
+    return null;
+  }
+
+  /** The class of the object an argument denotes: its static class type, or the initializer it was declared with. */
+  private static ClassSymbol funcsClass(ExpressionTree arg, VisitorState state) {
+    while (arg instanceof TypeCastTree tc) {
+      arg = tc.getExpression();
+    }
+    if (arg instanceof NewClassTree nct) {
+      return nct.getClassBody() != null ? ASTHelpers.getSymbol(nct.getClassBody()) : ASTHelpers.getSymbol(nct).enclClass();
+    }
+    Type t = ASTHelpers.getType(arg);
+    if (t != null && t.tsym instanceof ClassSymbol cs && !cs.isInterface()) {
+      return cs;
+    }
+    Symbol sym = ASTHelpers.getSymbol(arg);
+    if (!(sym instanceof Symbol.VarSymbol) || (sym.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) == 0) {
+      return null;
+    }
+    ExpressionTree[] init = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree v, Void p) {
+        if (ASTHelpers.getSymbol(v) == sym) {
+          init[0] = v.getInitializer();
+        }
+        return super.visitVariable(v, p);
+      }
+    }.scan(state.getPath().getCompilationUnit(), null);
+    return init[0] instanceof NewClassTree || init[0] instanceof TypeCastTree ? funcsClass(init[0], state) : null;
+  }
+
+  private static MethodSymbol overriddenDestroyHook(ClassSymbol cs, VisitorState state) {
+    for (ClassSymbol c = cs; c != null; c = superclass(c)) {
+      for (Symbol member : c.getEnclosedElements()) {
+        if (member instanceof MethodSymbol ms && !Vocabulary.has(ms, DESTROY_HOOK)) {
+          for (MethodSymbol sup : ASTHelpers.findSuperMethods(ms, state.getTypes())) {
+            if (Vocabulary.has(sup, DESTROY_HOOK)) {
+              return sup;
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static ClassSymbol superclass(ClassSymbol c) {
+    Type sup = c.getSuperclass();
+    return sup != null && sup.getKind() == javax.lang.model.type.TypeKind.DECLARED && sup.tsym instanceof ClassSymbol s
+        ? s
+        : null;
+  }
+
+  private static ClassTree topClass(VisitorState state) {
+    ClassTree top = null;
+    for (var p = state.getPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree c) {
+        top = c;
+      }
+    }
+    return top;
   }
 
   /** The one place that writes this check's messages; null when the free is fine. */
@@ -78,6 +223,11 @@ public final class ReleaseOrdering extends BugChecker implements MethodTreeMatch
       return call + " puts or frees `" + freed + "`, but it comes from " + owned.text() + ", whose reference belongs"
           + " to devres (@OwnedBy(BINDING)): devres puts it at unbind and drmm frees the container last, so this is a"
           + " double put and a use after free; remove it and let devres drop the reference";
+    }
+    if (f.alreadyFreedAt() != null) {
+      return call + " puts or frees `" + freed + "` again: `" + Findings.src(state, f.alreadyFreedAt())
+          + "` already dropped this reference on a path to here, so this drops one the code does not own (a"
+          + " refcount underflow: the object is freed while others still use it); put it once on every path";
     }
     if (b.context().releaseHook()) {
       if (f.container()) {

@@ -66,7 +66,8 @@ public final class UnguardedDevresAccess extends BugChecker
     LifetimeAnalysis analysis = LifetimeAnalysis.instance(state);
     AnalysisResult result = analysis.analyze(state.getPath(), false);
     for (BindingUse u : result.events(BindingUse.class)) {
-      if (!u.body().context().isUserReachable() || u.guard() == Event.Guard.HELD) {
+      // Drm teardown (the release hook, drmm actions) must not touch hardware at all: WrongWayLifetime's.
+      if (!u.body().context().isUserReachable() || u.guard() == Event.Guard.HELD || u.body().context().isDrmTeardown()) {
         continue;
       }
       if (Findings.suppressed(this, state, u.tree())) {

@@ -14,7 +14,9 @@ final class DocsTest {
   void everyCheckHasItsPage() throws Exception {
     for (Class<?> check :
         List.of(
-            DrmObjectInDevres.class, UnguardedDevresAccess.class, SectionDiscipline.class, ReleaseOrdering.class)) {
+            DrmObjectInDevres.class, UnguardedDevresAccess.class, SectionDiscipline.class, ReleaseOrdering.class,
+            WrongWayLifetime.class, ModuleLifetime.class, DevresOnUnboundDevice.class,
+            DmaBufChain.class)) {
       String name = check.getSimpleName();
       BugPattern p = check.getAnnotation(BugPattern.class);
       assertThat(p.link()).endsWith("docs/checks/" + name + ".md");

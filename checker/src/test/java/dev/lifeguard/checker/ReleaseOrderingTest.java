@@ -115,6 +115,160 @@ final class ReleaseOrderingTest {
   }
 
   @Test
+  void explicitCleanupOfDrmManagedModeConfig() {
+    // Study case D5: drm_mode_config_cleanup after drmm_mode_config_init.
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class Driver implements BusDriver, DrmDriver {
+                  DrmDevice drm;
+                  @Override public String name() { return "bochs"; }
+                  @Override public int probe(Device dev) { return Drmm.modeConfigInit(drm); }
+                  @Override public void remove(Device dev) {}
+                  @Override public void release(DrmDevice d) {
+                    // BUG: Diagnostic contains: `DrmModeConfig.cleanup(d)` cleans up "mode-config" explicitly, but `Drmm.modeConfigInit(drm)` already registered its cleanup
+                    DrmModeConfig.cleanup(d);
+                  }
+                }
+                class Unmanaged implements BusDriver {
+                  DrmDevice drm;
+                  @Override public int probe(Device dev) { return DrmModeConfig.init(drm); }
+                  @Override public void remove(Device dev) { DrmModeConfig.cleanup(drm); }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void destroyHookOnDrmManagedPlane() {
+    // Study case D4: virtio set .destroy = drm_plane_cleanup on a drmm_universal_plane_alloc plane.
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class Funcs implements DrmPlaneFuncs {
+                  @Override public void atomicUpdate(DrmDevice drm) {}
+                  @Override public void destroy(DrmPlane p) { p.cleanup(); }
+                }
+                class Quiet implements DrmPlaneFuncs {
+                  @Override public void atomicUpdate(DrmDevice drm) {}
+                }
+                class Kms {
+                  static final DrmPlaneFuncs FUNCS = new DrmPlaneFuncs() {
+                    @Override public void atomicUpdate(DrmDevice drm) {}
+                    @Override public void destroy(DrmPlane p) { p.cleanup(); }
+                  };
+                  void init(DrmDevice drm) {
+                    // BUG: Diagnostic contains: `FUNCS` (
+                    Drmm.universalPlaneAlloc(drm, "primary", FUNCS);
+                    // BUG: Diagnostic contains: overrides the destroy hook DrmPlaneFuncs.destroy, but `Drmm.universalPlaneAlloc` registers the plane's cleanup
+                    Drmm.universalPlaneAlloc(drm, "overlay", new Funcs());
+                    Drmm.universalPlaneAlloc(drm, "cursor", new Quiet());
+                    Drmm.universalPlaneAlloc(drm, "lambda-free", new DrmPlaneFuncs() {
+                      @Override public void atomicUpdate(DrmDevice d) {}
+                    });
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void doublePutOnOnePath() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class Ioctls {
+                  GemObject lookup(long h) { return new GemObject(); }
+                  int close(DrmFile file, long h, boolean busy) {
+                    GemObject bo = lookup(h);
+                    if (busy) {
+                      bo.put();
+                    }
+                    // BUG: Diagnostic contains: puts or frees `bo` again: `bo.put()` already dropped this reference
+                    bo.put();
+                    return 0;
+                  }
+                  int once(long h, boolean busy) {
+                    GemObject bo = lookup(h);
+                    if (busy) {
+                      bo.put();
+                      return -16;
+                    }
+                    bo.put();
+                    for (int i = 0; i < 3; i++) {
+                      GemObject o = lookup(i);
+                      o.put();
+                    }
+                    return 0;
+                  }
+                  void lambda(Workqueue wq, long h) {
+                    wq.queueWork(() -> {
+                      GemObject bo = lookup(h);
+                      bo.put();
+                      // BUG: Diagnostic contains: again
+                      bo.put();
+                    });
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
+  void doublePutOnExceptionPaths() {
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class Ioctls {
+                  GemObject lookup(long h) { return new GemObject(); }
+                  void pin(GemObject bo) throws Exception {}
+                  int finallyAgain(long h) {
+                    GemObject bo = lookup(h);
+                    try {
+                      bo.put();
+                    } finally {
+                      // BUG: Diagnostic contains: puts or frees `bo` again
+                      bo.put();
+                    }
+                    return 0;
+                  }
+                  int putOnEachWayOut(long h) {
+                    GemObject bo = lookup(h);
+                    try {
+                      pin(bo);
+                    } catch (Exception e) {
+                      bo.put();
+                      return -5;
+                    }
+                    bo.put();
+                    return 0;
+                  }
+                  int pinThrowsAfterPut(long h) {
+                    GemObject bo = lookup(h);
+                    try {
+                      bo.put();
+                      pin(bo);
+                    } catch (Exception e) {
+                      // BUG: Diagnostic contains: already dropped this reference on a path to here
+                      bo.put();
+                      return -5;
+                    }
+                    return 0;
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
   void suppression() {
     helper
         .addSourceLines(

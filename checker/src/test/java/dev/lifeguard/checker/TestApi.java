@@ -17,7 +17,11 @@ final class TestApi {
   static {
     put("dev/lifeguard/runtime/bus/Device.java", """
         package dev.lifeguard.runtime.bus;
-        public class Device { public String name() { return ""; } }
+        public class Device {
+          public String name() { return ""; }
+          @dev.lifeguard.annotations.Driverless public static Device registerVirtual(String name) { return new Device(); }
+          public void unregister() {}
+        }
         """);
     put("dev/lifeguard/runtime/bus/MmioRegion.java", """
         package dev.lifeguard.runtime.bus;
@@ -50,6 +54,8 @@ final class TestApi {
           public static <T> T kzalloc(Device dev, Supplier<T> ctor) { return ctor.get(); }
           @BindingScoped public static MmioRegion ioremap(Device dev, String name, int size) { return new MmioRegion(); }
           public static void addAction(Device dev, DevresAction action) {}
+          @Counterpart("dev.lifeguard.runtime.drm.Drmm#addActionOrReset")
+          public static int addActionOrReset(Device dev, DevresAction action) { return 0; }
           @OwnedBy(Lifetime.BINDING)
           public static <T extends DrmDevice> T drmDevAlloc(Device parent, DrmDriver drv, Function<Device, T> ctor) {
             return ctor.apply(parent);
@@ -78,8 +84,11 @@ final class TestApi {
           @Enter public DrmSection enterScoped() { return new DrmSection(); }
           public boolean guarded(@RunsNow @InSection Runnable fn) { fn.run(); return true; }
           @Unplugs public void unplug() {}
-          public DrmDevice get() { return this; }
+          @Acquires public DrmDevice get() { return this; }
+          @ReleaseBarrier public static void releaseBarrier() {}
+          public DrmDriver driver() { return null; }
           @Frees public void put() {}
+          public dev.lifeguard.runtime.bus.Device parent() { return null; }
         }
         """);
     put("dev/lifeguard/runtime/drm/DrmFile.java", """
@@ -98,6 +107,7 @@ final class TestApi {
         package dev.lifeguard.runtime.drm;
         public interface DrmDriver {
           String name();
+          default dev.lifeguard.runtime.module.KernelModule owner() { return null; }
           @dev.lifeguard.annotations.ReleaseHook default void release(DrmDevice drm) {}
         }
         """);
@@ -117,6 +127,18 @@ final class TestApi {
           @DrmScoped public static <T> T kzalloc(DrmDevice drm, Supplier<T> ctor) { return ctor.get(); }
           public static void kfree(DrmDevice drm, @Frees Object mem) {}
           public static void addAction(DrmDevice drm, DrmmAction action) {}
+          @RegistersCleanup("mode-config") public static int modeConfigInit(DrmDevice drm) { return 0; }
+          @DrmScoped @RegistersCleanup("plane")
+          public static DrmPlane universalPlaneAlloc(DrmDevice drm, String name, DrmPlaneFuncs funcs) { return new DrmPlane(); }
+          @Counterpart("dev.lifeguard.runtime.bus.Devm#addActionOrReset")
+          public static int addActionOrReset(DrmDevice drm, DrmmAction action) { return 0; }
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmModeConfig.java", """
+        package dev.lifeguard.runtime.drm;
+        public final class DrmModeConfig {
+          public static int init(DrmDevice drm) { return 0; }
+          @dev.lifeguard.annotations.CleansUp("mode-config") public static void cleanup(DrmDevice drm) {}
         }
         """);
     put("dev/lifeguard/runtime/drm/DrmEncoder.java", """
@@ -127,7 +149,15 @@ final class TestApi {
     put("dev/lifeguard/runtime/drm/DrmPlaneFuncs.java", """
         package dev.lifeguard.runtime.drm;
         @dev.lifeguard.annotations.UserReachable("KMS callbacks run from atomic commits, also after unbind")
-        public interface DrmPlaneFuncs { void atomicUpdate(DrmDevice drm); }
+        public interface DrmPlaneFuncs {
+          void atomicUpdate(DrmDevice drm);
+          @dev.lifeguard.annotations.DestroyHook default void destroy(DrmPlane plane) {}
+        }
+        """);
+    put("dev/lifeguard/runtime/drm/DrmPlane.java", """
+        package dev.lifeguard.runtime.drm;
+        @dev.lifeguard.annotations.DrmScoped
+        public class DrmPlane { public void cleanup() {} }
         """);
     put("dev/lifeguard/runtime/drm/Work.java", """
         package dev.lifeguard.runtime.drm;
@@ -141,11 +171,89 @@ final class TestApi {
           public void queue(Work w) {}
         }
         """);
+    put("dev/lifeguard/runtime/module/KernelModule.java", """
+        package dev.lifeguard.runtime.module;
+        import dev.lifeguard.annotations.*;
+        public final class KernelModule {
+          public static KernelModule load(String name, ModuleInit init, ModuleExit exit) { return new KernelModule(); }
+          @PinsModule public void get() {}
+          @PinsModule public boolean tryGet() { return true; }
+          public void put() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/module/ModuleInit.java", """
+        package dev.lifeguard.runtime.module;
+        @FunctionalInterface public interface ModuleInit { int init(); }
+        """);
+    put("dev/lifeguard/runtime/module/ModuleExit.java", """
+        package dev.lifeguard.runtime.module;
+        import dev.lifeguard.annotations.*;
+        @ManagedAction(Lifetime.MODULE) @FunctionalInterface public interface ModuleExit { void exit(); }
+        """);
+    put("dev/lifeguard/runtime/module/DeviceCount.java", """
+        package dev.lifeguard.runtime.module;
+        public final class DeviceCount {
+          public void inc() {}
+          public void dec() {}
+          @dev.lifeguard.annotations.AwaitsDevices public void awaitZero() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/bus/DevresGroup.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class DevresGroup {}
+        """);
+    put("dev/lifeguard/runtime/bus/Devres.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class Devres {
+          @dev.lifeguard.annotations.OpensGroup public static DevresGroup openGroup(Device dev) { return new DevresGroup(); }
+          public static int releaseGroup(Device dev, DevresGroup g) { return 0; }
+        }
+        """);
+    put("dev/lifeguard/runtime/bus/FauxDevice.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class FauxDevice {
+          public interface Probe { int probe(Device dev); }
+          public static FauxDevice create(String name, Probe probe) { return new FauxDevice(); }
+          public Device device() { return null; }
+          public void destroy() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/bus/Bus.java", """
+        package dev.lifeguard.runtime.bus;
+        public final class Bus {
+          public void registerDriver(BusDriver drv) {}
+          public void unregisterDriver(BusDriver drv) {}
+        }
+        """);
     put("dev/lifeguard/runtime/gem/GemObject.java", """
         package dev.lifeguard.runtime.gem;
         import dev.lifeguard.annotations.*;
-        @DrmScoped @Counted
-        public class GemObject { @Frees public void put() {} }
+        @DrmScoped @Counted @ChainRank(ChainRank.Rank.IMPORTER_GEM)
+        public class GemObject {
+          @Frees public void put() {}
+          public GemObject get() { return this; }
+          @HandleScoped public DmaBuf dmaBuf() { return null; }
+          public ImportAttach importAttach() { return null; }
+        }
+        """);
+    put("dev/lifeguard/runtime/gem/DmaBuf.java", """
+        package dev.lifeguard.runtime.gem;
+        import dev.lifeguard.annotations.*;
+        @Counted @ChainRank(ChainRank.Rank.DMA_BUF)
+        public final class DmaBuf {
+          @Counted @ChainRank(ChainRank.Rank.EXPORTER_GEM) private GemObject exporter;
+          public DmaBuf get() { return this; }
+          @Frees public void put() {}
+        }
+        """);
+    put("dev/lifeguard/runtime/gem/ImportAttach.java", """
+        package dev.lifeguard.runtime.gem;
+        import dev.lifeguard.annotations.*;
+        @ChainRank(ChainRank.Rank.IMPORTER_GEM)
+        public final class ImportAttach {
+          @Counted private DmaBuf dmaBuf;
+          public DmaBuf dmaBuf() { return dmaBuf; }
+        }
         """);
   }
 

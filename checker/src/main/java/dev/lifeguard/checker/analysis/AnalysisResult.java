@@ -27,6 +27,7 @@ public record AnalysisResult(ImmutableList<Body> bodies, ImmutableList<Event> ev
       sb.append(b.debugPrint()).append('\n');
     }
     events.stream()
+        .filter(e -> !(e instanceof Event.Call) && !(e instanceof Event.DevresOn)) // calls are inputs to checks, not dataflow facts
         .sorted(Comparator.comparingInt(e -> ((JCTree) e.tree()).getStartPosition()))
         .forEach(e -> sb.append(debug(e)).append('\n'));
     return sb.toString();
@@ -42,7 +43,9 @@ public record AnalysisResult(ImmutableList<Body> bodies, ImmutableList<Event> ev
       case Event.UnplugInSection u -> "(unplug-in-section " + u.tokenName() + ")";
       case Event.Leak l -> "(leak " + l.tokenName() + (l.exceptional() ? " exceptional" : " normal") + ")";
       case Event.Free f -> "(free " + f.freed() + " " + f.value().debugPrint()
-          + (f.container() ? " container" : "") + (f.reachedVia() != null ? " via " + f.reachedVia() : "") + ")";
+          + (f.container() ? " container" : "") + (f.alreadyFreedAt() != null ? " again" : "") + (f.reachedVia() != null ? " via " + f.reachedVia() : "") + ")";
+      case Event.DevresOn d -> "(devres-on " + d.owner() + " " + d.ownerValue().debugPrint() + ")";
+      case Event.Call c -> "(call " + c.method().owner.getSimpleName() + "." + c.method().getSimpleName() + ")";
       case Event.FieldStore s -> "(field-store " + s.field().getSimpleName() + " recv" + s.receiverValue().debugPrint()
           + " value" + s.value().debugPrint() + ")";
     };

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class Contexts {
   private static final String RELEASE_WHY = "the release hook runs at the final drm put, after unbind";
   private static final String DRMM_WHY = "drm-managed actions run at the final drm put, after unbind";
+  private static final String MODULE_WHY = "a module exit runs at unload, before the module's text is freed";
   private static final String DEVRES_WHY = "devres actions run at unbind, while the device is still bound";
 
   private final Vocabulary vocab;
@@ -44,19 +45,36 @@ final class Contexts {
     }
     Optional<String> ma = Vocabulary.stringValue(sym, Vocabulary.MANAGED_ACTION);
     if (ma.isPresent()) {
+      if (ma.get().equals("MODULE")) {
+        return Optional.of(new CodeContext(CodeContext.Kind.UNKNOWN, where, MODULE_WHY, false, "MODULE"));
+      }
       return Optional.of(
           ma.get().equals("BINDING")
-              ? new CodeContext(CodeContext.Kind.BOUND, where, DEVRES_WHY, false)
-              : new CodeContext(CodeContext.Kind.USER_REACHABLE, where, DRMM_WHY, false));
+              ? new CodeContext(CodeContext.Kind.BOUND, where, DEVRES_WHY, false, "BINDING")
+              : new CodeContext(CodeContext.Kind.USER_REACHABLE, where, DRMM_WHY, false, "DRM"));
     }
     return Optional.empty();
+  }
+
+  /** The lifetime of the {@code @ManagedAction} the type or one of its supertypes declares, else null. */
+  private @Nullable String managedOf(@Nullable Symbol sym) {
+    if (!(sym instanceof ClassSymbol c)) {
+      return null;
+    }
+    for (ClassSymbol s : vocab.supertypesOf(c)) {
+      Optional<String> ma = Vocabulary.stringValue(s, Vocabulary.MANAGED_ACTION);
+      if (ma.isPresent()) {
+        return ma.get();
+      }
+    }
+    return null;
   }
 
   private Optional<CodeContext> typeContext(ClassSymbol c, String where) {
     for (ClassSymbol s : vocab.supertypesOf(c)) {
       Optional<CodeContext> d = direct(s, where);
       if (d.isPresent()) {
-        return d;
+        return Optional.of(d.get().withManaged(managedOf(c)));
       }
     }
     return Optional.empty();
@@ -79,13 +97,13 @@ final class Contexts {
         d = direct(oc, where);
       }
       if (d.isPresent()) {
-        return d.get();
+        return d.get().withManaged(managedOf(sup.owner));
       }
     }
     if (m.owner instanceof ClassSymbol c && !m.isConstructor()) {
       d = direct(c, name + " is a method of " + c.getSimpleName());
       if (d.isPresent()) {
-        return d.get();
+        return d.get().withManaged(managedOf(c));
       }
     }
     CodeContext viaRef = methodRefs(unit).get(m);
@@ -103,7 +121,7 @@ final class Contexts {
       if (desc != null) {
         Optional<CodeContext> d = direct(desc, where + " (" + c.getSimpleName() + "." + desc.getSimpleName() + ")");
         if (d.isPresent()) {
-          return d;
+          return Optional.of(d.get().withManaged(managedOf(c)));
         }
       }
     } catch (RuntimeException e) {

@@ -84,6 +84,8 @@ public sealed interface Event {
    * @param container the freed value is the drm device container: the release hook's device parameter, or
    *     {@code this} in a drm device type
    * @param reachedVia when the freed value is a field read through a drm device, that device's source text
+   * @param alreadyFreedAt when the freed value is a local that an earlier free or put on some path to here already
+   *     released, that earlier call
    */
   record Free(
       Tree tree,
@@ -91,8 +93,26 @@ public sealed interface Event {
       Tree freed,
       LifetimeValue value,
       boolean container,
-      @Nullable String reachedVia)
+      @Nullable String reachedVia,
+      @Nullable Tree alreadyFreedAt)
       implements Event {}
+
+  /**
+   * A call to a method that carries the vocabulary itself ({@code @CleansUp}, {@code @RegistersCleanup}, a module
+   * reference, a barrier...), with the body it is made in, so checks can judge it by its context.
+   *
+   * @param method the called method
+   */
+  record Call(Tree tree, Body body, com.sun.tools.javac.code.Symbol.MethodSymbol method) implements Event {}
+
+  /**
+   * A call that registers devres on a device (see {@link Vocabulary#registersDevres}, or an
+   * {@code @OwnedBy(BINDING)} allocator), with the facts of that device (its first argument).
+   *
+   * @param owner the device expression
+   * @param ownerValue its facts
+   */
+  record DevresOn(Tree tree, Body body, Tree owner, LifetimeValue ownerValue) implements Event {}
 
   /**
    * A store into a field.

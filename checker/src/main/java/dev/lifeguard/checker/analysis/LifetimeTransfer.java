@@ -186,6 +186,9 @@ final class LifetimeTransfer
       if (Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false)) {
         v = v.withOwned(new Origin(name));
       }
+      if (Vocabulary.has(m, Vocabulary.DRIVERLESS)) {
+        v = v.withDriverless(new Origin(name));
+      }
       if (Vocabulary.isScopedEnter(m)) {
         v = new LifetimeValue(v.binding(), v.drm(), v.ownedByBinding(), mi.getTree());
       }
@@ -446,13 +449,24 @@ final class LifetimeTransfer
       }
     }
 
-    // Frees.
+    if (tree != null && Vocabulary.hasVocabulary(m)) {
+      record(n, new Event.Call(tree, body, m));
+    }
+    if (tree != null && !args.isEmpty()
+        && (vocab.registersDevres(m)
+            || Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false))) {
+      Node owner = args.get(0);
+      record(n, new Event.DevresOn(tree, body, owner.getTree() != null ? owner.getTree() : tree, valueOf(owner, s)));
+    }
+
+    // Frees. A freed local is marked, so a second free of it on the same path is seen.
+    LifetimeStore freedStore = s;
     if (Vocabulary.has(m, Vocabulary.FREES) && !isStatic) {
-      recordFree(n, recv, s);
+      freedStore = recordFree(n, recv, s, freedStore);
     }
     for (int i = 0; i < args.size() && i < params.size(); i++) {
       if (Vocabulary.has(params.get(i), Vocabulary.FREES)) {
-        recordFree(n, args.get(i), s);
+        freedStore = recordFree(n, args.get(i), s, freedStore);
       }
     }
 
@@ -522,7 +536,7 @@ final class LifetimeTransfer
         return regular(n, s, out, v, true);
       }
     }
-    return regular(n, s, s, v, false);
+    return regular(n, s, freedStore, v, false);
   }
 
   /** {@code AutoCloseable.close()} (or an override): ends a scoped section. */
@@ -534,9 +548,9 @@ final class LifetimeTransfer
         && vocab.supertypesOf(c).stream().anyMatch(x -> x.getQualifiedName().contentEquals("java.lang.AutoCloseable"));
   }
 
-  private void recordFree(MethodInvocationNode n, @Nullable Node freed, LifetimeStore s) {
+  private LifetimeStore recordFree(MethodInvocationNode n, @Nullable Node freed, LifetimeStore s, LifetimeStore out) {
     if (n.getTree() == null) {
-      return;
+      return out;
     }
     LifetimeValue v = freed == null ? LifetimeValue.NONE : valueOf(freed, s);
     Type t = freed == null ? null : (Type) freed.getType();
@@ -555,6 +569,15 @@ final class LifetimeTransfer
       }
     }
     Tree ft = freed != null && freed.getTree() != null ? freed.getTree() : n.getTree();
-    record(n, new Event.Free(n.getTree(), body, ft, v, container, via));
+    Tree again = null;
+    if (freed instanceof LocalVariableNode lv) {
+      LifetimeValue local = s.local(lv.getElement());
+      again = local == null ? null : local.freedBy();
+      LifetimeValue current = out.local(lv.getElement());
+      out = out.withLocal(lv.getElement(), (current == null ? declared((Symbol) lv.getElement()) : current)
+          .withFreedBy(n.getTree()));
+    }
+    record(n, new Event.Free(n.getTree(), body, ft, v, container, via, again));
+    return out;
   }
 }

@@ -12,22 +12,31 @@ import org.jspecify.annotations.Nullable;
  * @param drm drm-scoped (drm-managed memory or a drm-lifetime object), with its origin
  * @param ownedByBinding its initial reference belongs to devres ({@code @OwnedBy(BINDING)})
  * @param scopedSection the scoped {@code @Enter} call this value is the section of
+ * @param freedBy a call that freed or put this value (a local) on some path to here
+ * @param driverless a device registered by hand with no driver bound ({@code @Driverless}), with its origin
  */
 public record LifetimeValue(
     @Nullable Origin binding,
     @Nullable Origin drm,
     @Nullable Origin ownedByBinding,
-    @Nullable Tree scopedSection)
+    @Nullable Tree scopedSection,
+    @Nullable Tree freedBy,
+    @Nullable Origin driverless)
     implements AbstractValue<LifetimeValue> {
 
-  public static final LifetimeValue NONE = new LifetimeValue(null, null, null, null);
+  public static final LifetimeValue NONE = new LifetimeValue(null, null, null, null, null, null);
+
+  public LifetimeValue(
+      @Nullable Origin binding, @Nullable Origin drm, @Nullable Origin ownedByBinding, @Nullable Tree scopedSection) {
+    this(binding, drm, ownedByBinding, scopedSection, null, null);
+  }
 
   public static LifetimeValue binding(Origin o) {
     return new LifetimeValue(o, null, null, null);
   }
 
   public boolean isNone() {
-    return binding == null && drm == null && ownedByBinding == null && scopedSection == null;
+    return binding == null && drm == null && ownedByBinding == null && scopedSection == null && freedBy == null && driverless == null;
   }
 
   @Override
@@ -39,19 +48,29 @@ public record LifetimeValue(
         binding != null ? binding : other.binding,
         drm != null ? drm : other.drm,
         ownedByBinding != null ? ownedByBinding : other.ownedByBinding,
-        scopedSection != null ? scopedSection : other.scopedSection);
+        scopedSection != null ? scopedSection : other.scopedSection,
+        freedBy != null ? freedBy : other.freedBy,
+        driverless != null ? driverless : other.driverless);
+  }
+
+  public LifetimeValue withDriverless(Origin o) {
+    return new LifetimeValue(binding, drm, ownedByBinding, scopedSection, freedBy, o);
+  }
+
+  public LifetimeValue withFreedBy(@Nullable Tree call) {
+    return new LifetimeValue(binding, drm, ownedByBinding, scopedSection, call, driverless);
   }
 
   public LifetimeValue withDrm(Origin o) {
-    return new LifetimeValue(binding, o, ownedByBinding, scopedSection);
+    return new LifetimeValue(binding, o, ownedByBinding, scopedSection, freedBy, driverless);
   }
 
   public LifetimeValue withBinding(Origin o) {
-    return new LifetimeValue(o, drm, ownedByBinding, scopedSection);
+    return new LifetimeValue(o, drm, ownedByBinding, scopedSection, freedBy, driverless);
   }
 
   public LifetimeValue withOwned(Origin o) {
-    return new LifetimeValue(binding, drm, o, scopedSection);
+    return new LifetimeValue(binding, drm, o, scopedSection, freedBy, driverless);
   }
 
   public String debugPrint() {
@@ -67,6 +86,12 @@ public record LifetimeValue(
     }
     if (scopedSection != null) {
       sb.append("section ");
+    }
+    if (freedBy != null) {
+      sb.append("freed ");
+    }
+    if (driverless != null) {
+      sb.append("driverless ").append(driverless).append(' ');
     }
     return sb.toString().trim() + ")";
   }

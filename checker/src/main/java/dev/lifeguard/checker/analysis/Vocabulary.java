@@ -46,6 +46,8 @@ public final class Vocabulary {
   public static final String OWNED_BY = PKG + "OwnedBy";
   public static final String COUNTERPART = PKG + "Counterpart";
   public static final String COUNTED = PKG + "Counted";
+  public static final String DRIVERLESS = PKG + "Driverless";
+  public static final String OPENS_GROUP = PKG + "OpensGroup";
 
   private final Types types;
   private final Map<TypeSymbol, Boolean> bindingTypes = new IdentityHashMap<>();
@@ -186,6 +188,17 @@ public final class Vocabulary {
     return deviceTypes.computeIfAbsent(cs, c -> explicitEnter(c).isPresent() || scopedEnter(c).isPresent());
   }
 
+  /**
+   * A drm driver type: one that declares (or inherits) a {@code @ReleaseHook} method, so the devices it creates
+   * run its code at their final put.
+   */
+  public boolean isDrmDriverType(@Nullable Type t) {
+    if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
+      return false;
+    }
+    return findMember(cs, m -> has(m, RELEASE_HOOK)).isPresent();
+  }
+
   /** The explicit (boolean, {@code @Token}) {@code @Enter} method of a device type. */
   public Optional<MethodSymbol> explicitEnter(ClassSymbol cs) {
     return findMember(cs, m -> has(m, ENTER) && m.getReturnType().getKind() == javax.lang.model.type.TypeKind.BOOLEAN
@@ -278,6 +291,11 @@ public final class Vocabulary {
           || (t != null && t.tsym != null && hasAnyContext(t.tsym));
     }
     return false;
+  }
+
+  /** True when the symbol itself carries any Lifeguard annotation. */
+  public static boolean hasVocabulary(@Nullable Symbol sym) {
+    return sym != null && hasAny(sym);
   }
 
   private static boolean hasAny(Symbol sym) {

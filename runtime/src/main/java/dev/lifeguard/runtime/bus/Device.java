@@ -1,5 +1,6 @@
 package dev.lifeguard.runtime.bus;
 
+import dev.lifeguard.annotations.Driverless;
 import dev.lifeguard.runtime.core.Kernel;
 import dev.lifeguard.runtime.core.KObject;
 import dev.lifeguard.runtime.core.ViolationKind;
@@ -61,6 +62,7 @@ public final class Device extends KObject {
    * Creates and registers a driverless virtual device ({@code root_device_register}, or a bare
    * {@code platform_device_register} as vkms used to do). The caller holds the initial reference.
    */
+  @Driverless
   public static Device registerVirtual(String name) {
     return new Device(name.contains(":") ? name : "virtual:" + name, null);
   }

@@ -1,5 +1,6 @@
 package dev.lifeguard.runtime.bus;
 
+import dev.lifeguard.annotations.OpensGroup;
 import dev.lifeguard.runtime.core.Kernel;
 import dev.lifeguard.runtime.core.ViolationKind;
 
@@ -20,6 +21,7 @@ public final class Devres {
   private Devres() {}
 
   /** {@code devres_open_group}: opens a group on {@code dev}. */
+  @OpensGroup
   public static synchronized DevresGroup openGroup(Device dev) {
     DevresGroup g = new DevresGroup(dev.name() + "#" + (++groups));
     dev.addNode(new Device.Node("group", null, g, null));

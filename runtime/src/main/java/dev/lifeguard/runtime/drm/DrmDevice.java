@@ -1,5 +1,7 @@
 package dev.lifeguard.runtime.drm;
 
+import dev.lifeguard.annotations.ReleaseBarrier;
+import dev.lifeguard.annotations.Acquires;
 import dev.lifeguard.annotations.Counted;
 import dev.lifeguard.annotations.DrmScoped;
 import dev.lifeguard.annotations.Enter;
@@ -144,6 +146,7 @@ public class DrmDevice extends KObject implements SectionOwner {
   }
 
   /** {@code drm_dev_get}: the caller must already hold a reference; it says nothing about the hardware. */
+  @Acquires
   public DrmDevice get() {
     touch("drm_dev_get");
     refcount.incrementAndGet();
@@ -432,6 +435,7 @@ public class DrmDevice extends KObject implements SectionOwner {
    * {@code drm_dev_release_barrier} (seed 002): waits until every drm device release that has started (release
    * hook and drmm actions, on any thread) has finished. With a device count it makes module exit safe.
    */
+  @ReleaseBarrier
   public static void releaseBarrier() {
     boolean interrupted = false;
     synchronized (RELEASE_SRCU) {

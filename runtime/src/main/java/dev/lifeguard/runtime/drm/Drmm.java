@@ -142,6 +142,7 @@ public final class Drmm {
 
   /** {@code drmm_crtc_alloc_with_planes}: a crtc in drmm memory whose cleanup is drmm-managed. */
   @DrmScoped
+  @RegistersCleanup("crtc")
   public static DrmCrtc crtcAllocWithPlanes(DrmDevice drm, String name, DrmPlane primary, DrmPlane cursor,
       DrmCrtcFuncs funcs) {
     DrmCrtc crtc = kzalloc(drm, () -> new DrmCrtc(name));
@@ -150,6 +151,7 @@ public final class Drmm {
   }
 
   /** {@code drmm_crtc_init_with_planes}: inits {@code crtc} and registers {@code drm_crtc_cleanup} as drmm action. */
+  @RegistersCleanup("crtc")
   public static int crtcInitWithPlanes(DrmDevice drm, DrmCrtc crtc, DrmPlane primary, DrmPlane cursor,
       DrmCrtcFuncs funcs) {
     KmsObjects.crtcInit(drm, crtc, primary, cursor, funcs);
@@ -158,6 +160,7 @@ public final class Drmm {
 
   /** {@code drmm_universal_plane_alloc}: a plane in drmm memory whose cleanup is drmm-managed. */
   @DrmScoped
+  @RegistersCleanup("plane")
   public static DrmPlane universalPlaneAlloc(DrmDevice drm, String name, DrmPlaneFuncs funcs) {
     DrmPlane plane = kzalloc(drm, () -> new DrmPlane(name));
     KmsObjects.planeInit(drm, plane, funcs);
@@ -167,6 +170,7 @@ public final class Drmm {
 
   /** {@code drmm_encoder_alloc}: an encoder in drmm memory whose cleanup is drmm-managed. */
   @DrmScoped
+  @RegistersCleanup("encoder")
   public static DrmEncoder encoderAlloc(DrmDevice drm, String name, DrmEncoderFuncs funcs) {
     DrmEncoder enc = kzalloc(drm, () -> new DrmEncoder(name));
     encoderInit(drm, enc, funcs);
@@ -174,12 +178,14 @@ public final class Drmm {
   }
 
   /** {@code drmm_encoder_init}: inits {@code encoder} and registers {@code drm_encoder_cleanup} as drmm action. */
+  @RegistersCleanup("encoder")
   public static int encoderInit(DrmDevice drm, DrmEncoder encoder, DrmEncoderFuncs funcs) {
     KmsObjects.encoderInit(drm, encoder, funcs);
     return manage(drm, encoder, "drm_encoder_cleanup");
   }
 
   /** {@code drmm_connector_init}: inits {@code connector} and registers {@code drm_connector_cleanup}. */
+  @RegistersCleanup("connector")
   public static int connectorInit(DrmDevice drm, DrmConnector connector, DrmConnectorFuncs funcs) {
     KmsObjects.connectorInit(drm, connector, funcs);
     return manage(drm, connector, "drm_connector_cleanup");

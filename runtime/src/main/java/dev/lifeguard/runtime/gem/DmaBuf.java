@@ -1,5 +1,7 @@
 package dev.lifeguard.runtime.gem;
 
+import dev.lifeguard.annotations.ChainRank.Rank;
+import dev.lifeguard.annotations.ChainRank;
 import dev.lifeguard.annotations.Counted;
 import dev.lifeguard.annotations.Frees;
 import dev.lifeguard.runtime.core.Errno;
@@ -24,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 @Counted
+@ChainRank(Rank.DMA_BUF)
 public final class DmaBuf extends KObject {
-  @Counted private final GemObject exporter;
+  @Counted @ChainRank(Rank.EXPORTER_GEM) private final GemObject exporter;
   @Counted private final DrmDevice exporterDrm;
   private final KernelModule owner;
   private final AtomicInteger refcount = new AtomicInteger(1);

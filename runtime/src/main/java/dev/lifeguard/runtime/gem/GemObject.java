@@ -1,5 +1,7 @@
 package dev.lifeguard.runtime.gem;
 
+import dev.lifeguard.annotations.ChainRank.Rank;
+import dev.lifeguard.annotations.ChainRank;
 import dev.lifeguard.annotations.Counted;
 import dev.lifeguard.annotations.DrmScoped;
 import dev.lifeguard.annotations.Frees;
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @DrmScoped
 @Counted
+@ChainRank(Rank.IMPORTER_GEM)
 public final class GemObject extends KObject {
   private final DrmDevice drm;
   private final int size;

@@ -1,5 +1,7 @@
 package dev.lifeguard.runtime.gem;
 
+import dev.lifeguard.annotations.ChainRank.Rank;
+import dev.lifeguard.annotations.ChainRank;
 import dev.lifeguard.annotations.Counted;
 
 /**
@@ -11,6 +13,7 @@ import dev.lifeguard.annotations.Counted;
  * DmaBuf buf = imported.importAttach().dmaBuf();
  * }</pre>
  */
+@ChainRank(Rank.IMPORTER_GEM)
 public final class ImportAttach {
   @Counted private final DmaBuf dmaBuf;
 

@@ -1,5 +1,7 @@
 package dev.lifeguard.runtime.module;
 
+import dev.lifeguard.annotations.AwaitsDevices;
+
 /**
  * A driver's count of live drm devices (seed 002, xe's "device count"): incremented at alloc, decremented from a
  * drmm action or the release hook. A module exit waits for zero and then calls {@code
@@ -35,6 +37,7 @@ public final class DeviceCount {
   }
 
   /** Waits until the count is zero. */
+  @AwaitsDevices
   public synchronized void awaitZero() {
     boolean interrupted = false;
     while (count > 0) {
@@ -50,6 +53,7 @@ public final class DeviceCount {
   }
 
   /** Waits at most {@code millis} for zero; returns whether it was reached. */
+  @AwaitsDevices
   public synchronized boolean awaitZero(long millis) throws InterruptedException {
     long end = System.currentTimeMillis() + millis;
     while (count > 0) {

@@ -1,5 +1,6 @@
 package dev.lifeguard.runtime.module;
 
+import dev.lifeguard.annotations.PinsModule;
 import dev.lifeguard.runtime.core.ErrnoException;
 import dev.lifeguard.runtime.core.Errno;
 import dev.lifeguard.runtime.core.Kernel;
@@ -59,6 +60,7 @@ public final class KernelModule {
   }
 
   /** {@code __module_get}: takes a reference; the caller must already hold one or know the module is live. */
+  @PinsModule
   public void get() {
     if (state == State.GONE) {
       Kernel.report(ViolationKind.MODULE_CODE_AFTER_UNLOAD, "__module_get on module " + name
@@ -68,6 +70,7 @@ public final class KernelModule {
   }
 
   /** {@code try_module_get}: fails once the module is going away. */
+  @PinsModule
   public boolean tryGet() {
     synchronized (this) {
       if (state != State.LIVE) {
