@@ -73,6 +73,7 @@ public final class ModuleLifetime extends BugChecker
       Map<AssignmentTree, MethodInvocationTree> stores = new java.util.LinkedHashMap<>();
       Map<AssignmentTree, Tree> memberOf = new HashMap<>();
       boolean[] pins = {false};
+      Map<MethodInvocationTree, Tree> acquires = new java.util.LinkedHashMap<>();
       for (Tree member : tree.getMembers()) {
         if (member instanceof ClassTree) {
           continue; // judged on its own
@@ -105,6 +106,10 @@ public final class ModuleLifetime extends BugChecker
             if (Vocabulary.has(ASTHelpers.getSymbol(t), PINS_MODULE)) {
               pins[0] = true;
             }
+            // A reference taken here and handed on (to a holder object, a list) is held just the same.
+            if (Vocabulary.has(ASTHelpers.getSymbol(t), ACQUIRES) && vocab.isDeviceType(ASTHelpers.getType(t))) {
+              acquires.put(t, member);
+            }
             return super.visitMethodInvocation(t, v);
           }
         }.scan(member, null);
@@ -114,24 +119,35 @@ public final class ModuleLifetime extends BugChecker
       }
       for (Map.Entry<AssignmentTree, MethodInvocationTree> e : stores.entrySet()) {
         AssignmentTree a = e.getKey();
-        Tree member = memberOf.get(a);
-        if (isSuppressed(member, state)) {
-          continue;
+        acquires.remove(e.getValue());
+        if (!isSuppressed(memberOf.get(a), state)) {
+          state.reportMatch(buildDescription(a)
+              .setMessage(heldWithoutModule("`" + Findings.src(state, a.getVariable()) + "` holds",
+                  Findings.src(state, e.getValue()), cls))
+              .build());
         }
-        String field = Findings.src(state, a.getVariable());
-        state.reportMatch(buildDescription(a)
-            .setMessage("`" + field + "` holds a counted reference to a drm device (`" + Findings.src(state, e.getValue())
-                + "`), which keeps the device alive but not the module that made it: modules are pinned by open"
-                + " fds and exported dma-bufs, not by drm device references, so that module can unload while "
-                + cls.getSimpleName() + " still holds the device, and the last put then runs its release hook and"
-                + " drm-managed actions out of freed module text; also take a module reference (tryGet() of the"
-                + " device's driver's owner, failing when it is going away) and drop it after the last drm put")
-            .build());
+      }
+      for (Map.Entry<MethodInvocationTree, Tree> e : acquires.entrySet()) {
+        if (!isSuppressed(e.getValue(), state)) {
+          state.reportMatch(buildDescription(e.getKey())
+              .setMessage(heldWithoutModule(cls.getSimpleName() + " takes", Findings.src(state, e.getKey()), cls))
+              .build());
+        }
       }
     } catch (RuntimeException e) {
       // Incomplete symbols: no finding rather than a javac crash.
     }
     return Description.NO_MATCH;
+  }
+
+  /** The one message of part (a). */
+  private static String heldWithoutModule(String holder, String acquire, ClassSymbol cls) {
+    return holder + " a counted reference to a drm device (`" + acquire + "`), which keeps the device alive but"
+        + " not the module that made it: modules are pinned by open fds and exported dma-bufs, not by drm device"
+        + " references, so that module can unload while " + cls.getSimpleName() + " still holds the device, and the"
+        + " last put then runs its release hook and drm-managed actions out of freed module text; also take a module"
+        + " reference (tryGet() of the device's driver's owner, failing when it is going away) and drop it after the"
+        + " last drm put";
   }
 
   // ---- (b) a module exit that does not wait for its devices ----

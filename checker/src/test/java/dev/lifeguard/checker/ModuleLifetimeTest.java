@@ -43,6 +43,23 @@ final class ModuleLifetimeTest {
                   }
                   void release() { provider.put(); owner.put(); }
                 }
+                class PagemapFactory {
+                  // The pagemap module of the sample GPU driver: the reference is taken here, held elsewhere.
+                  Borrower create(DrmDevice drm) {
+                    // BUG: Diagnostic contains: PagemapFactory takes a counted reference to a drm device (`drm.get()`)
+                    drm.get();
+                    return new Borrower(drm);
+                  }
+                }
+                class PinnedFactory {
+                  Borrower create(DrmDevice drm) {
+                    if (!drm.driver().owner().tryGet()) {
+                      return null;
+                    }
+                    drm.get();
+                    return new Borrower(drm);
+                  }
+                }
                 class Borrower {
                   private DrmDevice drm;
                   Borrower(DrmDevice drm) { this.drm = drm; }  // no counted reference taken: not a holder
