@@ -2,13 +2,13 @@ package dev.lifeguard.runtime.bus;
 
 import dev.lifeguard.annotations.Driverless;
 import dev.lifeguard.runtime.core.Kernel;
+import dev.lifeguard.runtime.core.Kref;
 import dev.lifeguard.runtime.core.KObject;
 import dev.lifeguard.runtime.core.ViolationKind;
 import dev.lifeguard.runtime.drm.DrmDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@code struct device}: refcounted, optionally on a {@link Bus} and bound to a {@link BusDriver}, with a devres
@@ -45,7 +45,7 @@ public final class Device extends KObject {
   }
 
   private final Bus bus;
-  private final AtomicInteger refcount = new AtomicInteger(1);
+  private final Kref refcount = new Kref();
   private final List<Node> devres = new ArrayList<>();
   private final List<DrmDevice> drmDevices = new CopyOnWriteArrayList<>();
   private volatile BusDriver driver;
@@ -75,7 +75,7 @@ public final class Device extends KObject {
   /** {@code get_device}: takes a reference. Using a released device is a use-after-free. */
   public Device get() {
     touch("get_device");
-    refcount.incrementAndGet();
+    refcount.get();
     return this;
   }
 
@@ -85,13 +85,7 @@ public final class Device extends KObject {
    * ViolationKind#DOUBLE_FREE}.
    */
   public void put() {
-    int n = refcount.decrementAndGet();
-    if (n < 0) {
-      refcount.incrementAndGet();
-      Kernel.report(ViolationKind.DOUBLE_FREE, "put_device on " + name() + " with no reference left");
-      return;
-    }
-    if (n == 0) {
+    if (refcount.put(() -> "put_device on " + name() + " with no reference left")) {
       releaseDevres("final put of " + name());
       free("released at final put_device of " + name());
     }
@@ -99,7 +93,7 @@ public final class Device extends KObject {
 
   /** The reference count. */
   public int refcount() {
-    return refcount.get();
+    return refcount.read();
   }
 
   /** Whether a driver is bound ({@code dev->driver != NULL}); true from the start of probe to the end of unbind. */
@@ -297,6 +291,6 @@ public final class Device extends KObject {
         }
       }
     }
-    return "device " + name() + " was deleted but still has " + refcount.get() + " reference(s); never released";
+    return "device " + name() + " was deleted but still has " + refcount.read() + " reference(s); never released";
   }
 }

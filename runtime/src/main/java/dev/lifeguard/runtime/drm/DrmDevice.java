@@ -13,6 +13,7 @@ import dev.lifeguard.annotations.Token;
 import dev.lifeguard.annotations.Unplugs;
 import dev.lifeguard.runtime.bus.Device;
 import dev.lifeguard.runtime.core.Kernel;
+import dev.lifeguard.runtime.core.Kref;
 import dev.lifeguard.runtime.core.KObject;
 import dev.lifeguard.runtime.core.SectionOwner;
 import dev.lifeguard.runtime.core.ViolationKind;
@@ -95,7 +96,7 @@ public class DrmDevice extends KObject implements SectionOwner {
 
   private final Device parent;
   private final DrmDriver driver;
-  private final AtomicInteger refcount = new AtomicInteger(1);
+  private final Kref refcount = new Kref();
   private final Object srcu = new Object();
   private final Map<Thread, Integer> readers = new HashMap<>();
   private final List<Managed> managed = new ArrayList<>();
@@ -149,28 +150,22 @@ public class DrmDevice extends KObject implements SectionOwner {
   @Acquires
   public DrmDevice get() {
     touch("drm_dev_get");
-    refcount.incrementAndGet();
+    refcount.get();
     return this;
   }
 
   /** {@code drm_dev_put}: the final put runs the release sequence (see class doc). A put past zero is a double free. */
   @Frees
   public void put() {
-    int n = refcount.decrementAndGet();
-    if (n < 0) {
-      refcount.incrementAndGet();
-      Kernel.report(ViolationKind.DOUBLE_FREE, "drm_dev_put on drm " + name() + " with no reference left"
-          + (isAlive() ? "" : " (" + freedBy() + ")") + " from " + Kernel.currentContext());
-      return;
-    }
-    if (n == 0) {
+    if (refcount.put(() -> "drm_dev_put on drm " + name() + " with no reference left"
+        + (isAlive() ? "" : " (" + freedBy() + ")") + " from " + Kernel.currentContext())) {
       release();
     }
   }
 
   /** The reference count. */
   public int refcount() {
-    return refcount.get();
+    return refcount.read();
   }
 
   /** {@code drm_dev_register}: makes the device visible to userspace. Returns 0. */
@@ -458,7 +453,7 @@ public class DrmDevice extends KObject implements SectionOwner {
         "devm_drm_dev_init_release"))) {
       return null; // the binding (or the registered device's devres) still owns the initial reference
     }
-    return "drm device " + name() + " still has " + refcount.get() + " reference(s) at the end, after its parent "
+    return "drm device " + name() + " still has " + refcount.read() + " reference(s) at the end, after its parent "
         + parent.name() + " was " + (parent.isDeleted() ? "deleted" : "unbound")
         + " (open files, dma-bufs, a devres loop or a missing drm_dev_put)";
   }

@@ -7,11 +7,11 @@ import dev.lifeguard.annotations.Frees;
 import dev.lifeguard.runtime.core.Errno;
 import dev.lifeguard.runtime.core.ErrnoException;
 import dev.lifeguard.runtime.core.Kernel;
+import dev.lifeguard.runtime.core.Kref;
 import dev.lifeguard.runtime.core.KObject;
 import dev.lifeguard.runtime.core.ViolationKind;
 import dev.lifeguard.runtime.drm.DrmDevice;
 import dev.lifeguard.runtime.module.KernelModule;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@code struct dma_buf} exported by {@code drm_gem_prime_export}: it holds counted references on the exporter
@@ -31,7 +31,7 @@ public final class DmaBuf extends KObject {
   @Counted @ChainRank(Rank.EXPORTER_GEM) private final GemObject exporter;
   @Counted private final DrmDevice exporterDrm;
   private final KernelModule owner;
-  private final AtomicInteger refcount = new AtomicInteger(1);
+  private final Kref refcount = new Kref();
 
   DmaBuf(GemObject exporter) {
     super("dma-buf of " + exporter.name());
@@ -59,20 +59,14 @@ public final class DmaBuf extends KObject {
   /** {@code get_dma_buf}. */
   public DmaBuf get() {
     touch("get_dma_buf");
-    refcount.incrementAndGet();
+    refcount.get();
     return this;
   }
 
   /** {@code dma_buf_put}: the last put releases the exporter references, then the module reference. */
   @Frees
   public void put() {
-    int n = refcount.decrementAndGet();
-    if (n < 0) {
-      refcount.incrementAndGet();
-      Kernel.report(ViolationKind.DOUBLE_FREE, "dma_buf_put on `" + name() + "` with no reference left");
-      return;
-    }
-    if (n == 0) {
+    if (refcount.put(() -> "dma_buf_put on `" + name() + "` with no reference left")) {
       Kernel.inContext("dma-buf release", () -> {
         if (owner != null) {
           owner.checkCode("dma-buf release of `" + name() + "`");
@@ -89,7 +83,7 @@ public final class DmaBuf extends KObject {
 
   /** The reference count. */
   public int refcount() {
-    return refcount.get();
+    return refcount.read();
   }
 
   @Override
@@ -97,7 +91,7 @@ public final class DmaBuf extends KObject {
     if (exporterDrm.isAlive() && exporterDrm.parent().isBound()) {
       return null;
     }
-    return "`" + name() + "` still has " + refcount.get() + " reference(s) at the end; it pins GEM `"
+    return "`" + name() + "` still has " + refcount.read() + " reference(s) at the end; it pins GEM `"
         + exporter.name() + "`, drm " + exporterDrm.name()
         + (owner == null ? "" : " and module " + owner.name());
   }

@@ -7,6 +7,7 @@ import dev.lifeguard.annotations.DrmScoped;
 import dev.lifeguard.annotations.Frees;
 import dev.lifeguard.annotations.HandleScoped;
 import dev.lifeguard.runtime.core.Kernel;
+import dev.lifeguard.runtime.core.Kref;
 import dev.lifeguard.runtime.core.KObject;
 import dev.lifeguard.runtime.core.ViolationKind;
 import dev.lifeguard.runtime.drm.DrmDevice;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GemObject extends KObject {
   private final DrmDevice drm;
   private final int size;
-  private final AtomicInteger refcount = new AtomicInteger(1);
+  private final Kref refcount = new Kref();
   private final AtomicInteger handles = new AtomicInteger();
   private volatile DmaBuf dmaBuf;
   private volatile ImportAttach importAttach;
@@ -69,7 +70,7 @@ public final class GemObject extends KObject {
   /** {@code drm_gem_object_get}. */
   public GemObject get() {
     touch("drm_gem_object_get");
-    refcount.incrementAndGet();
+    refcount.get();
     return this;
   }
 
@@ -79,14 +80,8 @@ public final class GemObject extends KObject {
    */
   @Frees
   public void put() {
-    int n = refcount.decrementAndGet();
-    if (n < 0) {
-      refcount.incrementAndGet();
-      Kernel.report(ViolationKind.DOUBLE_FREE, "drm_gem_object_put on `" + name() + "` with no reference left"
-          + (isAlive() ? "" : " (" + freedBy() + ")"));
-      return;
-    }
-    if (n == 0) {
+    if (refcount.put(() -> "drm_gem_object_put on `" + name() + "` with no reference left"
+        + (isAlive() ? "" : " (" + freedBy() + ")"))) {
       Kernel.inContext("gem free " + name(), this::release);
     }
   }
@@ -108,7 +103,7 @@ public final class GemObject extends KObject {
 
   /** The reference count. */
   public int refcount() {
-    return refcount.get();
+    return refcount.read();
   }
 
   /** The number of userspace handles. */
@@ -161,7 +156,7 @@ public final class GemObject extends KObject {
     if (drm.isAlive() && drm.parent().isBound()) {
       return null;
     }
-    return "GEM object `" + name() + "` of drm " + drm.name() + " still has " + refcount.get()
+    return "GEM object `" + name() + "` of drm " + drm.name() + " still has " + refcount.read()
         + " reference(s) and " + handles.get() + " handle(s) at the end";
   }
 }
