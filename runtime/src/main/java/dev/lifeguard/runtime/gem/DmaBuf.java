@@ -9,7 +9,6 @@ import dev.lifeguard.runtime.core.ErrnoException;
 import dev.lifeguard.runtime.core.Kernel;
 import dev.lifeguard.runtime.core.Kref;
 import dev.lifeguard.runtime.core.KObject;
-import dev.lifeguard.runtime.core.ViolationKind;
 import dev.lifeguard.runtime.drm.DrmDevice;
 import dev.lifeguard.runtime.module.KernelModule;
 
