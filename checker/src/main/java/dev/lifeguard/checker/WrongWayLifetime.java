@@ -57,6 +57,7 @@ import org.jspecify.annotations.Nullable;
     linkType = CUSTOM)
 public final class WrongWayLifetime extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
   static final String CLEANS_UP = "dev.lifeguard.annotations.CleansUp";
+  static final String TOUCHES_HARDWARE = "dev.lifeguard.annotations.TouchesHardware";
 
   @Inject
   public WrongWayLifetime() {}
@@ -83,6 +84,11 @@ public final class WrongWayLifetime extends BugChecker implements MethodTreeMatc
       state.reportMatch(buildDescription(u.tree()).setMessage(hardwareMessage(u, state)).addFix(fix).build());
     }
     for (Call c : result.events(Call.class)) {
+      if (Vocabulary.has(c.method(), TOUCHES_HARDWARE) && c.body().context().isDrmTeardown()
+          && !Findings.suppressed(this, state, c.tree())) {
+        state.reportMatch(buildDescription(c.tree()).setMessage(hardwareCallMessage(c, state)).build());
+        continue;
+      }
       Optional<String> resource = Vocabulary.stringValue(c.method(), CLEANS_UP);
       if (resource.isEmpty() || !c.body().context().isDevresAction()
           || Findings.suppressed(this, state, c.tree())) {
@@ -98,6 +104,18 @@ public final class WrongWayLifetime extends BugChecker implements MethodTreeMatc
           .build());
     }
     return Description.NO_MATCH;
+  }
+
+  /** A call that programs the hardware (C2: drm_atomic_helper_shutdown from the release hook). */
+  private static String hardwareCallMessage(Call c, VisitorState state) {
+    Body b = c.body();
+    return "`" + Findings.src(state, c.tree()) + "` programs the hardware through the driver's paths, but "
+        + (b.mode() == Body.Mode.METHOD ? b.context().describe()
+            : b.name() + " is " + (b.context().isDrmAction() ? "a drm-managed action" : "the release hook")
+                + " (" + b.context().why() + ")")
+        + ": drm teardown runs at the final drm put, after unbind, when the hardware is gone and the driver's"
+        + " guarded paths skip the work (the display stays on); call it from remove() or a devres action, which"
+        + " run while the device is still bound";
   }
 
   /** The one place that writes the hardware-in-drm-teardown message. */

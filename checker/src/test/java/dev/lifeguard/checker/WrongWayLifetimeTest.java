@@ -184,4 +184,36 @@ final class WrongWayLifetimeTest {
             """)
         .doTest();
   }
+
+  @Test
+  void hardwareProgrammingCallInDrmTeardown() {
+    // Study case C2 as the kernel had it: drm_atomic_helper_shutdown called from the release hook.
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                final class Kms {
+                  @TouchesHardware static void shutdown(DrmDevice drm) {}
+                }
+                class Driver implements DrmDriver, BusDriver {
+                  DrmDevice drm;
+                  @Override public String name() { return "bochs"; }
+                  @Override public void release(DrmDevice d) {
+                    // BUG: Diagnostic contains: `Kms.shutdown(d)` programs the hardware through the driver's paths, but
+                    Kms.shutdown(d);
+                  }
+                  @Override public int probe(Device dev) {
+                    // BUG: Diagnostic contains: a drm-managed action
+                    Drmm.addAction(drm, x -> Kms.shutdown(x));
+                    Devm.addAction(dev, () -> Kms.shutdown(drm));
+                    return 0;
+                  }
+                  @Override public void remove(Device dev) {
+                    Kms.shutdown(drm);
+                  }
+                }
+                """)
+        .doTest();
+  }
 }

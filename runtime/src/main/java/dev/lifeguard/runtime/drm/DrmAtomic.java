@@ -1,5 +1,6 @@
 package dev.lifeguard.runtime.drm;
 
+import dev.lifeguard.annotations.TouchesHardware;
 import dev.lifeguard.runtime.core.Kernel;
 import dev.lifeguard.runtime.module.KernelModule;
 
@@ -18,6 +19,7 @@ public final class DrmAtomic {
   private DrmAtomic() {}
 
   /** {@code drm_atomic_commit}: plane updates, then crtc and encoder enables. */
+  @TouchesHardware
   public static void commit(DrmDevice drm) {
     run(drm, () -> {
       drm.touch("drm_atomic_commit");
@@ -42,6 +44,7 @@ public final class DrmAtomic {
   }
 
   /** {@code drm_atomic_helper_shutdown}: disables every crtc. */
+  @TouchesHardware
   public static void shutdown(DrmDevice drm) {
     run(drm, () -> {
       drm.touch("drm_atomic_helper_shutdown");
