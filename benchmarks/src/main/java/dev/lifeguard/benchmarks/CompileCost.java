@@ -93,8 +93,9 @@ public final class CompileCost {
         + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; Lifeguard checks (WARN): " + String.join(", ", checks));
     line("");
     line("| corpus | files | lines | rounds | plain s | ep-off s | lifeguard s | lifeguard/ep-off | per-round median"
-        + " | ep-off/plain | lifeguard/plain | peak RSS MiB (cold javac) plain / ep-off / lifeguard | findings | errors |");
-    line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+        + " | ep-off/plain | lifeguard/plain | peak RSS MiB (cold javac) plain / ep-off / lifeguard | findings | errors"
+        + " | load avg before → after |");
+    line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
     for (String name : corpora) {
       Corpus c = corpus(name);
       measure(c);
@@ -164,8 +165,9 @@ public final class CompileCost {
   private void measure(Corpus c) {
     int rounds = roundsOverride > 0 ? roundsOverride : c.lines() < 20_000 ? 11 : c.lines() < 120_000 ? 5 : 3;
     int warmup = warmupOverride >= 0 ? warmupOverride : c.lines() < 20_000 ? 5 : 1;
-    System.err.printf(Locale.ROOT, "%s: %d files, %d lines; %d warm-up + %d rounds%n", c.name(), c.files().size(),
-        c.lines(), warmup, rounds);
+    String loadBefore = loadAverage();
+    System.err.printf(Locale.ROOT, "%s: %d files, %d lines; %d warm-up + %d rounds; load %s%n", c.name(),
+        c.files().size(), c.lines(), warmup, rounds, loadBefore);
     Map<Mode, List<Result>> results = new EnumMap<>(Mode.class);
     Mode[] modes = Mode.values();
     for (int r = -warmup; r < rounds; r++) {
@@ -197,13 +199,22 @@ public final class CompileCost {
           : -1;
     }
     line(String.format(Locale.ROOT,
-        "| %s | %d | %d | %d | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %d / %d / %d | %d | %d |",
+        "| %s | %d | %d | %d | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %d / %d / %d | %d | %d | %s → %s |",
         c.name(), c.files().size(), c.lines(), rounds, plain, off, lg, lg / off, pairedMedian, off / plain, lg / plain,
         rss[0], rss[1], rss[2],
-        lgLast.findings().size(), lgLast.errors()));
+        lgLast.findings().size(), lgLast.errors(), loadBefore, loadAverage()));
     double k = c.lines() / 1000.0;
     if (c.name().startsWith("gen-") || c.name().startsWith("adversarial")) {
       scaling.put(c.name(), new double[] {c.lines(), plain * 1000 / k, off * 1000 / k, lg * 1000 / k});
+    }
+  }
+
+  /** The 1-minute load average, to judge how noisy the machine was; "?" where unknown. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
     }
   }
 
