@@ -1,0 +1,230 @@
+package dev.lifeguard.benchmarks;
+
+import dev.lifeguard.benchmarks.InProcessJavac.Mode;
+import dev.lifeguard.benchmarks.InProcessJavac.Result;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The compile-cost harness: compiles each corpus three ways (plain javac; Error Prone with every check off; Error
+ * Prone with only Lifeguard's checks), interleaved round by round in one JVM with a warm JIT, and prints medians,
+ * ratios and peak live heap as a Markdown table (also written to {@code target/bench-results/}).
+ *
+ * <p>Peak memory is the peak resident set of one extra, cold {@code javac} process per mode (skip with
+ * {@code --no-rss}).
+ *
+ * <p>Arguments: {@code --root DIR --work DIR [--rounds N] [--warmup N] [--no-rss] corpus...}, where a corpus is one of
+ * {@code samples}, {@code gen-10k}, {@code gen-50k}, {@code gen-200k}, {@code commons-lang3},
+ * {@code commons-collections4}, {@code javaparser-core}, {@code adversarial}, {@code adversarial-4x}, or the groups
+ * {@code gen}, {@code real}, {@code all}.
+ */
+public final class CompileCost {
+  private static final List<String> ALL = List.of("samples", "commons-lang3", "commons-collections4",
+      "javaparser-core", "gen-10k", "gen-50k", "gen-200k", "adversarial", "adversarial-4x");
+  /** Blocks of the adversarial method; the 4x file has four times as many. Bounded by the JVM's 64 KiB per method. */
+  static final int ADVERSARIAL_BLOCKS = 12;
+  static final int ADVERSARIAL_DEPTH = 12;
+
+  private final Path root;
+  private final Path work;
+  private final int roundsOverride;
+  private final int warmupOverride;
+  private final boolean measureRss;
+  private final InProcessJavac javac = new InProcessJavac("WARN");
+  private final StringBuilder report = new StringBuilder();
+  private final Map<String, double[]> scaling = new LinkedHashMap<>();
+
+  private CompileCost(Path root, Path work, int rounds, int warmup, boolean measureRss) {
+    this.measureRss = measureRss;
+    this.root = root;
+    this.work = work;
+    this.roundsOverride = rounds;
+    this.warmupOverride = warmup;
+  }
+
+  /** Entry point; see the class comment for the arguments. */
+  public static void main(String[] args) throws IOException {
+    Path root = Path.of(".");
+    Path work = Path.of("target");
+    int rounds = 0;
+    int warmup = -1;
+    boolean rss = true;
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--root" -> root = Path.of(args[++i]);
+        case "--work" -> work = Path.of(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--no-rss" -> rss = false;
+        default -> names.addAll(Arrays.asList(args[i].split("[ ,]+")));
+      }
+    }
+    List<String> corpora = new ArrayList<>();
+    for (String n : names.isEmpty() ? List.of("all") : names) {
+      switch (n) {
+        case "all" -> corpora.addAll(ALL);
+        case "gen" -> corpora.addAll(List.of("gen-10k", "gen-50k", "gen-200k"));
+        case "real" -> corpora.addAll(List.of("commons-lang3", "commons-collections4", "javaparser-core"));
+        case "" -> { }
+        default -> corpora.add(n);
+      }
+    }
+    new CompileCost(root, work, rounds, warmup, rss).run(corpora);
+  }
+
+  private void run(List<String> corpora) throws IOException {
+    List<String> checks = LifeguardChecks.names();
+    line("# Lifeguard compile cost, " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+    line("");
+    line("JDK " + Runtime.version() + " (" + System.getProperty("java.home") + "), "
+        + Runtime.getRuntime().availableProcessors() + " CPUs, max heap "
+        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB; Lifeguard checks (WARN): " + String.join(", ", checks));
+    line("");
+    line("| corpus | files | lines | rounds | plain s | ep-off s | lifeguard s | lifeguard/ep-off | per-round median"
+        + " | ep-off/plain | lifeguard/plain | peak RSS MiB (cold javac) plain / ep-off / lifeguard | findings | errors"
+        + " | load avg before → after |");
+    line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+    for (String name : corpora) {
+      Corpus c = corpus(name);
+      measure(c);
+    }
+    if (!scaling.isEmpty()) {
+      line("");
+      line("Scaling (medians, milliseconds per thousand lines):");
+      line("");
+      line("| corpus | lines | plain ms/kLOC | ep-off ms/kLOC | lifeguard ms/kLOC | lifeguard - ep-off ms/kLOC |");
+      line("|---|---:|---:|---:|---:|---:|");
+      double[] first = null;
+      double[] last = null;
+      for (Map.Entry<String, double[]> e : scaling.entrySet()) {
+        double[] v = e.getValue();
+        line(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %.1f |", e.getKey(), v[0], v[1], v[2], v[3],
+            v[3] - v[2]));
+        if (e.getKey().startsWith("gen-")) {
+          first = first == null ? v : first;
+          last = v;
+        }
+      }
+      if (first != null && last != first) {
+        line("");
+        line(String.format(Locale.ROOT,
+            "Largest / smallest generated corpus, time per kLOC: plain %.3f, ep-off %.3f, lifeguard %.3f;"
+                + " Lifeguard's own increment per kLOC %.3f", last[1] / first[1], last[2] / first[2],
+            last[3] / first[3], (last[3] - last[2]) / (first[3] - first[2])));
+      }
+    }
+    Path out = work.resolve("bench-results");
+    Files.createDirectories(out);
+    Path file = out.resolve("compile-cost-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
+    Files.writeString(file, report);
+    System.out.println();
+    System.out.println("Written to " + file);
+  }
+
+  private Corpus corpus(String name) {
+    String lifeguardCp = classpathOfLifeguard();
+    Path gen = work.resolve("generated");
+    return switch (name) {
+      case "samples" -> Corpus.of(name, lifeguardCp, root.resolve("sample-drivers/src/main/java"),
+          root.resolve("test-fixtures/src/main/java"));
+      case "gen-10k", "gen-50k", "gen-200k" -> {
+        long target = Long.parseLong(name.substring(4, name.length() - 1)) * 1000;
+        Path dir = new DriverCorpusGenerator(root.resolve("sample-drivers/src/main/java")).generate(gen.resolve(name), target);
+        yield Corpus.of(name, lifeguardCp, dir);
+      }
+      case "commons-lang3", "commons-collections4", "javaparser-core" ->
+          Corpus.of(name, "", work.resolve("corpus-sources").resolve(name));
+      case "adversarial" -> Corpus.of(name, lifeguardCp, AdversarialGenerator.generate(gen.resolve(name),
+          "Adversarial", ADVERSARIAL_BLOCKS, ADVERSARIAL_DEPTH));
+      case "adversarial-4x" -> Corpus.of(name, lifeguardCp, AdversarialGenerator.generate(gen.resolve(name),
+          "Adversarial4x", 4 * ADVERSARIAL_BLOCKS, ADVERSARIAL_DEPTH));
+      default -> throw new IllegalArgumentException("unknown corpus " + name + "; known: " + ALL);
+    };
+  }
+
+  private String classpathOfLifeguard() {
+    try {
+      return Files.readString(work.resolve("corpus-classpath.txt")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void measure(Corpus c) {
+    int rounds = roundsOverride > 0 ? roundsOverride : c.lines() < 20_000 ? 11 : c.lines() < 120_000 ? 5 : 3;
+    int warmup = warmupOverride >= 0 ? warmupOverride : c.lines() < 20_000 ? 5 : 1;
+    String loadBefore = loadAverage();
+    System.err.printf(Locale.ROOT, "%s: %d files, %d lines; %d warm-up + %d rounds; load %s%n", c.name(),
+        c.files().size(), c.lines(), warmup, rounds, loadBefore);
+    Map<Mode, List<Result>> results = new EnumMap<>(Mode.class);
+    Mode[] modes = Mode.values();
+    for (int r = -warmup; r < rounds; r++) {
+      for (int i = 0; i < modes.length; i++) {
+        Mode m = modes[Math.floorMod(r + i, modes.length)]; // rotate the order: no mode always runs first
+        Result res = javac.compile(c, m, work.resolve("bench-out").resolve(c.name()).resolve(m.label()));
+        System.err.printf(Locale.ROOT, "  round %d %-9s %8.3f s errors %d findings %d crashes %d%n", r,
+            m.label(), res.nanos() / 1e9, res.errors(), res.findings().size(), res.crashes());
+        res.firstErrors().forEach(e -> System.err.println("    " + e));
+        if (r >= 0) {
+          results.computeIfAbsent(m, k -> new ArrayList<>()).add(res);
+        }
+      }
+    }
+    double plain = median(results.get(Mode.PLAIN), Result::nanos) / 1e9;
+    double off = median(results.get(Mode.EP_OFF), Result::nanos) / 1e9;
+    double lg = median(results.get(Mode.LIFEGUARD), Result::nanos) / 1e9;
+    double[] paired = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      paired[r] = (double) results.get(Mode.LIFEGUARD).get(r).nanos() / results.get(Mode.EP_OFF).get(r).nanos();
+    }
+    Arrays.sort(paired);
+    double pairedMedian = rounds % 2 == 1 ? paired[rounds / 2] : (paired[rounds / 2 - 1] + paired[rounds / 2]) / 2;
+    Result lgLast = results.get(Mode.LIFEGUARD).get(rounds - 1);
+    long[] rss = new long[modes.length];
+    for (Mode m : modes) {
+      rss[m.ordinal()] = measureRss
+          ? javac.forkedPeakRss(c, m, work.resolve("bench-out").resolve(c.name()).resolve(m.label() + "-rss")) >> 10
+          : -1;
+    }
+    line(String.format(Locale.ROOT,
+        "| %s | %d | %d | %d | %.3f | %.3f | %.3f | **%.3f** | %.3f | %.3f | %.3f | %d / %d / %d | %d | %d | %s → %s |",
+        c.name(), c.files().size(), c.lines(), rounds, plain, off, lg, lg / off, pairedMedian, off / plain, lg / plain,
+        rss[0], rss[1], rss[2],
+        lgLast.findings().size(), lgLast.errors(), loadBefore, loadAverage()));
+    double k = c.lines() / 1000.0;
+    if (c.name().startsWith("gen-") || c.name().startsWith("adversarial")) {
+      scaling.put(c.name(), new double[] {c.lines(), plain * 1000 / k, off * 1000 / k, lg * 1000 / k});
+    }
+  }
+
+  /** The 1-minute load average, to judge how noisy the machine was; "?" where unknown. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  private static double median(List<Result> rs, java.util.function.ToLongFunction<Result> f) {
+    long[] v = rs.stream().mapToLong(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
+  }
+
+  private void line(String s) {
+    System.out.println(s);
+    report.append(s).append('\n');
+  }
+}
