@@ -71,6 +71,9 @@ public final class DmaBufChain extends BugChecker
 
   @Override
   public Description matchClass(ClassTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     try {
       ClassSymbol holder = ASTHelpers.getSymbol(tree);
       if (holder == null) {

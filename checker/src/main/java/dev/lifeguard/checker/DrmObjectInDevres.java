@@ -53,6 +53,9 @@ public final class DrmObjectInDevres extends BugChecker
   /** A binding-scoped allocation whose allocated type holds drm-lifetime objects. */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     MethodSymbol m = ASTHelpers.getSymbol(tree);
     if (m == null) {
       return Description.NO_MATCH;

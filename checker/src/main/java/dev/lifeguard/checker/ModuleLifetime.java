@@ -64,6 +64,9 @@ public final class ModuleLifetime extends BugChecker
 
   @Override
   public Description matchClass(ClassTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     try {
       Vocabulary vocab = LifetimeAnalysis.instance(state).vocabulary();
       ClassSymbol cls = ASTHelpers.getSymbol(tree);
@@ -154,6 +157,9 @@ public final class ModuleLifetime extends BugChecker
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     MethodSymbol sym = ASTHelpers.getSymbol(tree);
     if (sym == null || tree.getBody() == null) {
       return Description.NO_MATCH;
@@ -167,6 +173,9 @@ public final class ModuleLifetime extends BugChecker
 
   @Override
   public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     Type t = ASTHelpers.getType(tree);
     if (t == null || !(t.tsym instanceof ClassSymbol c) || !isModuleExitType(c, state)) {
       return Description.NO_MATCH;

@@ -112,6 +112,9 @@ public final class SectionDiscipline extends BugChecker
   /** Syntactic rules on single calls: an ignored enter result, the scoped form used outside try-with-resources. */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     if (flagError.isPresent()) {
       return Description.NO_MATCH;
     }

@@ -62,6 +62,8 @@ public final class LifetimeAnalysis {
   private final Contexts contexts;
   private final ProcessingEnvironment env;
   private @Nullable CompilationUnitTree unit;
+  private @Nullable CompilationUnitTree gateUnit;
+  private boolean gateOpen;
   private final Map<Tree, AnalysisResult> cache = new IdentityHashMap<>();
   private final Map<Tree, AnalysisResult> cacheUnchecked = new IdentityHashMap<>();
   /** Test hook: runs at the start of every method analysis, to prove failures are contained. */
@@ -101,6 +103,67 @@ public final class LifetimeAnalysis {
   }
 
   /**
+   * Whether the file being compiled refers to the vocabulary at all: a symbol that carries it, a type with a
+   * lifetime or a context, or a class whose supertypes do. One scan per file, shared by every check; a file that
+   * does not (most of a real code base) costs the checks nothing more, because each of them asks this first.
+   */
+  public boolean fileInScope(VisitorState state) {
+    return fileInScope(state.getPath().getCompilationUnit());
+  }
+
+  private boolean fileInScope(CompilationUnitTree cu) {
+    if (cu != gateUnit) {
+      gateUnit = cu;
+      gateOpen = scanFile(cu);
+    }
+    return gateOpen;
+  }
+
+  private boolean scanFile(CompilationUnitTree cu) {
+    try {
+      if (mentions(cu, vocab::isInScope)) {
+        return true;
+      }
+      boolean[] inherited = {false}; // set by a declaration or a class that brings the vocabulary in
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitClass(ClassTree t, Void v) {
+          var sym = ASTHelpers.getSymbol(t);
+          if (sym != null && vocab.inheritsVocabulary(sym)) {
+            inherited[0] = true;
+            return null;
+          }
+          return inherited[0] ? null : super.visitClass(t, v);
+        }
+
+        // Declarations count too: an annotated field, method or parameter is the vocabulary in use.
+        @Override
+        public Void visitVariable(com.sun.source.tree.VariableTree t, Void v) {
+          var sym = ASTHelpers.getSymbol(t);
+          if (sym != null && vocab.isInScope(sym)) {
+            inherited[0] = true;
+            return null;
+          }
+          return inherited[0] ? null : super.visitVariable(t, v);
+        }
+
+        @Override
+        public Void visitMethod(MethodTree t, Void v) {
+          var sym = ASTHelpers.getSymbol(t);
+          if (sym != null && vocab.isInScope(sym)) {
+            inherited[0] = true;
+            return null;
+          }
+          return inherited[0] ? null : super.visitMethod(t, v);
+        }
+      }.scan(cu, null);
+      return inherited[0];
+    } catch (RuntimeException e) {
+      return true; // when in doubt, analyse: the per-method analysis contains its own failures
+    }
+  }
+
+  /**
    * Analyses the method or top-level lambda at {@code path}. Lambdas nested in a method are analysed with it;
    * asking for them directly returns {@link AnalysisResult#EMPTY}.
    *
@@ -108,6 +171,9 @@ public final class LifetimeAnalysis {
    */
   public AnalysisResult analyze(TreePath path, boolean uncheckedExceptions) {
     CompilationUnitTree cu = path.getCompilationUnit();
+    if (!fileInScope(cu)) {
+      return AnalysisResult.EMPTY;
+    }
     if (cu != unit) {
       unit = cu;
       cache.clear();
@@ -164,8 +230,16 @@ public final class LifetimeAnalysis {
     return null;
   }
 
-  /** The pre-filter: does any symbol the body refers to carry the vocabulary? */
+  /**
+   * The per-method pre-filter: does the body refer to anything that can make a finding (a call or a parameter
+   * with the vocabulary, a binding-scoped variable)? Mentioning a drm device or a callback type alone cannot, and
+   * in driver code nearly every method does that, so building no CFG for it is what keeps the cost down.
+   */
   boolean mentionsVocabulary(Tree body) {
+    return mentions(body, vocab::needsFlow);
+  }
+
+  private static boolean mentions(Tree tree, java.util.function.Predicate<com.sun.tools.javac.code.Symbol> relevant) {
     boolean[] found = {false};
     new TreeScanner<Void, Void>() {
       @Override
@@ -175,20 +249,21 @@ public final class LifetimeAnalysis {
         }
         if (t instanceof MethodInvocationTree || t instanceof NewClassTree || t instanceof IdentifierTree
             || t instanceof MemberSelectTree || t instanceof MemberReferenceTree) {
-          if (vocab.isRelevant(ASTHelpers.getSymbol(t))) {
+          var sym = ASTHelpers.getSymbol(t);
+          if (sym != null && relevant.test(sym)) {
             found[0] = true;
             return null;
           }
         } else if (t instanceof LambdaExpressionTree) {
           var type = ASTHelpers.getType(t);
-          if (type != null && vocab.isRelevant(type.tsym)) {
+          if (type != null && type.tsym != null && relevant.test(type.tsym)) {
             found[0] = true;
             return null;
           }
         }
         return super.scan(t, v);
       }
-    }.scan(body, null);
+    }.scan(tree, null);
     return found[0];
   }
 

@@ -53,7 +53,8 @@ public final class Vocabulary {
   private final Map<TypeSymbol, Boolean> bindingTypes = new IdentityHashMap<>();
   private final Map<TypeSymbol, Boolean> drmTypes = new IdentityHashMap<>();
   private final Map<ClassSymbol, Boolean> deviceTypes = new IdentityHashMap<>();
-  private final Map<Symbol, Boolean> relevant = new IdentityHashMap<>();
+  private final Map<Symbol, Boolean> inScope = new IdentityHashMap<>();
+  private final Map<Symbol, Boolean> flow = new IdentityHashMap<>();
 
   Vocabulary(Types types) {
     this.types = types;
@@ -251,23 +252,33 @@ public final class Vocabulary {
   }
 
   /**
-   * A symbol that can make a method interesting to the analysis: it, its parameters, its type or its owner carry
-   * the vocabulary. Cached per symbol; this is the cheap pre-filter.
+   * A symbol that puts a file in scope: it, its parameters, its type or its owner carry the vocabulary. Cached per
+   * symbol; this is the file-level gate.
    */
-  public boolean isRelevant(@Nullable Symbol sym) {
-    if (sym == null) {
-      return false;
+  public boolean isInScope(Symbol sym) {
+    return cached(sym, inScope, this::computeInScope);
+  }
+
+  /**
+   * Whether a method refers to {@code sym} is reason enough to build its CFG: the symbol itself (or a parameter
+   * of it) carries the vocabulary, or it is a variable or method of binding-scoped type. Unlike {@link
+   * #isInScope}, drm-lifetime types, device types and callback types alone do not count: no event comes from them.
+   */
+  public boolean needsFlow(Symbol sym) {
+    return cached(sym, flow, this::computeNeedsFlow);
+  }
+
+  private static boolean cached(Symbol sym, Map<Symbol, Boolean> cache, java.util.function.Predicate<Symbol> f) {
+    Boolean cachedValue = cache.get(sym);
+    if (cachedValue != null) {
+      return cachedValue;
     }
-    Boolean cached = relevant.get(sym);
-    if (cached != null) {
-      return cached;
-    }
-    boolean r = computeRelevant(sym);
-    relevant.put(sym, r);
+    boolean r = f.test(sym);
+    cache.put(sym, r);
     return r;
   }
 
-  private boolean computeRelevant(Symbol sym) {
+  private boolean computeNeedsFlow(Symbol sym) {
     if (hasAny(sym)) {
       return true;
     }
@@ -277,18 +288,35 @@ public final class Vocabulary {
           return true;
         }
       }
-      if (isBindingScopedType(m.getReturnType()) || isDrmScopedType(m.getReturnType())) {
+      return isBindingScopedType(m.getReturnType());
+    }
+    return sym instanceof VarSymbol && isBindingScopedType(sym.type);
+  }
+
+  private boolean computeInScope(Symbol sym) {
+    if (computeNeedsFlow(sym)) {
+      return true;
+    }
+    if (sym instanceof MethodSymbol m) {
+      if (isDrmScopedType(m.getReturnType())) {
         return true;
       }
-      if (m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type))) {
-        return true;
-      }
-      return false;
+      return m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type));
     }
     if (sym instanceof VarSymbol || sym.getKind() == ElementKind.CLASS || sym.getKind() == ElementKind.INTERFACE) {
       Type t = sym.type;
       return isBindingScopedType(t) || isDrmScopedType(t) || isDeviceType(t)
           || (t != null && t.tsym != null && hasAnyContext(t.tsym));
+    }
+    return false;
+  }
+
+  /** Whether a class or one of its supertypes carries the vocabulary (a callback it implements, a lifetime). */
+  public boolean inheritsVocabulary(ClassSymbol cs) {
+    for (ClassSymbol s : supertypesOf(cs)) {
+      if (s != cs && hasAny(s)) {
+        return true;
+      }
     }
     return false;
   }
