@@ -37,7 +37,13 @@ public final class Kernel {
   private static final List<Violation> violations = Collections.synchronizedList(new ArrayList<>());
   private static final Set<KObject> live = ConcurrentHashMap.newKeySet();
   private static final ThreadLocal<Deque<Frame>> contexts = ThreadLocal.withInitial(ArrayDeque::new);
-  private static final ThreadLocal<List<Held>> sections = ThreadLocal.withInitial(ArrayList::new);
+  /** This thread's sections, innermost last, and the index its next section gets (srcu_read_lock's idx). */
+  private static final class Sections extends ArrayList<Held> {
+    private static final long serialVersionUID = 1L;
+    int seq;
+  }
+
+  private static final ThreadLocal<Sections> sections = ThreadLocal.withInitial(Sections::new);
   private static final ThreadLocal<Deque<List<KObject>>> embedding = ThreadLocal.withInitial(ArrayDeque::new);
   private static final AtomicInteger failAllocations = new AtomicInteger();
   private static volatile Consumer<Violation> listener;
@@ -137,9 +143,14 @@ public final class Kernel {
 
   // ---------------------------------------------------------------------------------------------- sections
 
-  /** Notes that this thread entered a section of {@code owner} with {@code token} (called by {@code drm_dev_enter}). */
-  public static void pushSection(SectionOwner owner, Object token) {
-    sections.get().add(new Held(owner, token));
+  /**
+   * Notes that this thread entered a section of {@code owner} with {@code token} (called by {@code drm_dev_enter});
+   * returns the section's index, unique on this thread.
+   */
+  public static int pushSection(SectionOwner owner, Object token) {
+    Sections held = sections.get();
+    held.add(new Held(owner, token));
+    return ++held.seq;
   }
 
   /** Removes the section with {@code token} of {@code owner}; false when this thread does not hold it. */
@@ -155,9 +166,21 @@ public final class Kernel {
     return false;
   }
 
+  /** How many sections of {@code owner} this thread holds. */
+  public static int sectionsOf(Object owner) {
+    int n = 0;
+    List<Held> held = sections.get();
+    for (int i = 0; i < held.size(); i++) {
+      if (held.get(i).owner() == owner) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Whether this thread holds a section of {@code owner}. */
   public static boolean holdsSection(Object owner) {
-    return sections.get().stream().anyMatch(h -> h.owner() == owner);
+    return sectionsOf(owner) > 0;
   }
 
   /** The number of sections this thread holds, on any device. */

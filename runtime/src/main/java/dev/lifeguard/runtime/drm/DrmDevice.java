@@ -19,12 +19,10 @@ import dev.lifeguard.runtime.core.SectionOwner;
 import dev.lifeguard.runtime.core.ViolationKind;
 import dev.lifeguard.runtime.module.KernelModule;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -92,13 +90,17 @@ public class DrmDevice extends KObject implements SectionOwner {
 
   private static final Object RELEASE_SRCU = new Object();
   private static int releasesInFlight;
-  private static final AtomicInteger srcuIndex = new AtomicInteger();
 
   private final Device parent;
   private final DrmDriver driver;
   private final Kref refcount = new Kref();
   private final Object srcu = new Object();
-  private final Map<Thread, Integer> readers = new HashMap<>();
+  /**
+   * Sections in flight on every thread. enter() counts itself in before it reads {@code unplugged}, unplug() sets
+   * {@code unplugged} before it reads this: with both sequentially consistent, either enter sees the unplug and
+   * backs out, or unplug sees the section and waits (the SRCU argument, without a lock on the fast path).
+   */
+  private final LongAdder inFlight = new LongAdder();
   private final List<Managed> managed = new ArrayList<>();
   private final Set<KObject> gemObjects = ConcurrentHashMap.newKeySet();
   private final List<KObject> containerMembers = new ArrayList<>();
@@ -204,11 +206,11 @@ public class DrmDevice extends KObject implements SectionOwner {
           + " called inside a drm_dev_enter section: synchronize_srcu would wait for itself; from "
           + Kernel.currentContext());
     }
-    Thread me = Thread.currentThread();
+    int mine = Kernel.sectionsOf(this); // this thread's own (reported above): waiting for them would never end
     boolean interrupted = false;
+    unplugged = true;
     synchronized (srcu) {
-      unplugged = true;
-      while (readers.keySet().stream().anyMatch(t -> t != me)) {
+      while (inFlight.sum() > mine) {
         try {
           srcu.wait();
         } catch (InterruptedException e) {
@@ -233,17 +235,16 @@ public class DrmDevice extends KObject implements SectionOwner {
           + " of a section still held; that section can never be exited. From " + Kernel.currentContext());
       forceExit(idx);
     }
-    synchronized (srcu) {
-      idx.assign(srcuIndex.incrementAndGet());
-      if (unplugged) {
-        return false;
-      }
-      readers.merge(Thread.currentThread(), 1, Integer::sum);
-      idx.owner = this;
-      idx.thread = Thread.currentThread();
-      idx.active = true;
+    inFlight.increment();
+    if (unplugged) {
+      release1();
+      idx.assign(-1);
+      return false;
     }
-    Kernel.pushSection(this, idx);
+    idx.owner = this;
+    idx.thread = Thread.currentThread();
+    idx.active = true;
+    idx.assign(Kernel.pushSection(this, idx));
     return true;
   }
 
@@ -273,10 +274,17 @@ public class DrmDevice extends KObject implements SectionOwner {
   }
 
   private void leave(SrcuIdx idx) {
-    synchronized (srcu) {
-      idx.active = false;
-      readers.computeIfPresent(idx.thread, (t, n) -> n == 1 ? null : n - 1);
-      srcu.notifyAll();
+    idx.active = false;
+    release1();
+  }
+
+  /** One section fewer; wakes an unplug that waits for the last one. */
+  private void release1() {
+    inFlight.decrement();
+    if (unplugged) { // unplug() re-checks the sum under the lock
+      synchronized (srcu) {
+        srcu.notifyAll();
+      }
     }
   }
 

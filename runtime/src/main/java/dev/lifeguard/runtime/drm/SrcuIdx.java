@@ -10,10 +10,11 @@ package dev.lifeguard.runtime.drm;
  * }</pre>
  */
 public final class SrcuIdx {
-  private volatile int value = -1;
-  volatile DrmDevice owner;
-  volatile Thread thread;
-  volatile boolean active;
+  // Confined to the thread that entered (a section never migrates), so plain fields suffice.
+  private int value = -1;
+  DrmDevice owner;
+  Thread thread;
+  boolean active;
 
   /** A token not yet filled by an enter. */
   public SrcuIdx() {}
