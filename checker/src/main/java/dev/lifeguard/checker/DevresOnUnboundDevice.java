@@ -7,16 +7,12 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
-import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.tools.javac.code.Symbol;
 import dev.lifeguard.checker.analysis.AnalysisResult;
 import dev.lifeguard.checker.analysis.Event.Call;
 import dev.lifeguard.checker.analysis.Event.DevresOn;
-import dev.lifeguard.checker.analysis.LifetimeAnalysis;
 import dev.lifeguard.checker.analysis.Vocabulary;
 import java.util.HashSet;
 import java.util.Set;
@@ -34,24 +30,13 @@ import javax.inject.Inject;
     severity = ERROR,
     link = Findings.DOCS + "DevresOnUnboundDevice.md",
     linkType = CUSTOM)
-public final class DevresOnUnboundDevice extends BugChecker
-    implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+public final class DevresOnUnboundDevice extends AnalysisCheck {
 
   @Inject
   public DevresOnUnboundDevice() {}
 
   @Override
-  public Description matchMethod(com.sun.source.tree.MethodTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  @Override
-  public Description matchLambdaExpression(com.sun.source.tree.LambdaExpressionTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  private Description report(VisitorState state) {
-    AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), false);
+  void report(AnalysisResult result, VisitorState state) {
     // Devices a devres group is opened on anywhere in this method (and its lambdas).
     Set<Symbol> grouped = new HashSet<>();
     for (Call c : result.events(Call.class)) {
@@ -79,6 +64,5 @@ public final class DevresOnUnboundDevice extends BugChecker
               + " on `" + dev + "` first (Devres.openGroup) and release it explicitly before unregistering")
           .build());
     }
-    return Description.NO_MATCH;
   }
 }

@@ -8,13 +8,9 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
@@ -55,8 +51,7 @@ import org.jspecify.annotations.Nullable;
     severity = ERROR,
     link = Findings.DOCS + "DmaBufChain.md",
     linkType = CUSTOM)
-public final class DmaBufChain extends BugChecker
-    implements ClassTreeMatcher, MethodTreeMatcher, LambdaExpressionTreeMatcher {
+public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher {
   static final String CHAIN_RANK = "dev.lifeguard.annotations.ChainRank";
   static final String WEAK = "dev.lifeguard.annotations.Weak";
   static final String HANDLE_SCOPED = "dev.lifeguard.annotations.HandleScoped";
@@ -260,17 +255,7 @@ public final class DmaBufChain extends BugChecker
   // ---- handle-lifetime pointers ----
 
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    return reportHandleScoped(state);
-  }
-
-  @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return reportHandleScoped(state);
-  }
-
-  private Description reportHandleScoped(VisitorState state) {
-    AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), false);
+  void report(AnalysisResult result, VisitorState state) {
     for (Call c : result.events(Call.class)) {
       Body b = c.body();
       if (!Vocabulary.has(c.method(), HANDLE_SCOPED) || !b.context().isUserReachable()
@@ -289,6 +274,5 @@ public final class DmaBufChain extends BugChecker
               + " own object use the object itself")
           .build());
     }
-    return Description.NO_MATCH;
   }
 }

@@ -7,15 +7,12 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.tools.javac.code.Symbol;
@@ -44,8 +41,7 @@ import javax.lang.model.element.ElementKind;
     severity = ERROR,
     link = Findings.DOCS + "DrmObjectInDevres.md",
     linkType = CUSTOM)
-public final class DrmObjectInDevres extends BugChecker
-    implements MethodInvocationTreeMatcher, MethodTreeMatcher, LambdaExpressionTreeMatcher {
+public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvocationTreeMatcher {
 
   @Inject
   public DrmObjectInDevres() {}
@@ -195,25 +191,14 @@ public final class DrmObjectInDevres extends BugChecker
   }
 
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    return reportStores(state);
-  }
-
-  @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return reportStores(state);
-  }
-
-  private Description reportStores(VisitorState state) {
+  void report(AnalysisResult result, VisitorState state) {
     LifetimeAnalysis analysis = LifetimeAnalysis.instance(state);
-    AnalysisResult result = analysis.analyze(state.getPath(), false);
     for (FieldStore s : result.events(FieldStore.class)) {
       String msg = storeMessage(s, state, analysis);
       if (msg != null && !Findings.suppressed(this, state, s.tree())) {
         state.reportMatch(buildDescription(s.tree()).setMessage(msg).build());
       }
     }
-    return Description.NO_MATCH;
   }
 
   /** The one place that writes this check's messages about stores; null when the store is fine. */

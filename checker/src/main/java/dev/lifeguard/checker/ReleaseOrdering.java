@@ -7,9 +7,6 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
-import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
@@ -19,9 +16,7 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Type;
 import java.util.Optional;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
@@ -32,7 +27,6 @@ import dev.lifeguard.checker.analysis.AnalysisResult;
 import dev.lifeguard.checker.analysis.Body;
 import dev.lifeguard.checker.analysis.Event.Call;
 import dev.lifeguard.checker.analysis.Event.Free;
-import dev.lifeguard.checker.analysis.LifetimeAnalysis;
 import dev.lifeguard.checker.analysis.Origin;
 import dev.lifeguard.checker.analysis.Vocabulary;
 import javax.inject.Inject;
@@ -51,7 +45,7 @@ import javax.lang.model.element.ElementKind;
     severity = ERROR,
     link = Findings.DOCS + "ReleaseOrdering.md",
     linkType = CUSTOM)
-public final class ReleaseOrdering extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+public final class ReleaseOrdering extends AnalysisCheck {
 
   private static final String CLEANS_UP = "dev.lifeguard.annotations.CleansUp";
   private static final String REGISTERS_CLEANUP = "dev.lifeguard.annotations.RegistersCleanup";
@@ -61,17 +55,7 @@ public final class ReleaseOrdering extends BugChecker implements MethodTreeMatch
   public ReleaseOrdering() {}
 
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  private Description report(VisitorState state) {
-    AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), false);
+  void report(AnalysisResult result, VisitorState state) {
     for (Free f : result.events(Free.class)) {
       String msg = message(f, state);
       if (msg != null && !Findings.suppressed(this, state, f.tree())) {
@@ -92,7 +76,6 @@ public final class ReleaseOrdering extends BugChecker implements MethodTreeMatch
         state.reportMatch(buildDescription(c.tree()).setMessage(msg).build());
       }
     }
-    return Description.NO_MATCH;
   }
 
   /**

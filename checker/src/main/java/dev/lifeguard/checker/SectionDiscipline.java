@@ -9,16 +9,12 @@ import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
@@ -47,11 +43,8 @@ import javax.inject.Inject;
     severity = ERROR,
     link = Findings.DOCS + "SectionDiscipline.md",
     linkType = CUSTOM)
-public final class SectionDiscipline extends BugChecker
-    implements MethodTreeMatcher,
-        LambdaExpressionTreeMatcher,
-        MethodInvocationTreeMatcher,
-        CompilationUnitTreeMatcher {
+public final class SectionDiscipline extends AnalysisCheck
+    implements MethodInvocationTreeMatcher, CompilationUnitTreeMatcher {
 
   static final String UNCHECKED_FLAG = "SectionDiscipline:UncheckedExceptions";
 
@@ -86,27 +79,23 @@ public final class SectionDiscipline extends BugChecker
   }
 
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    return report(state);
+  boolean enabled() {
+    return flagError.isEmpty();
   }
 
   @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return report(state);
+  boolean uncheckedExceptions() {
+    return uncheckedExceptions;
   }
 
-  private Description report(VisitorState state) {
-    if (flagError.isPresent()) {
-      return Description.NO_MATCH;
-    }
-    AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), uncheckedExceptions);
+  @Override
+  void report(AnalysisResult result, VisitorState state) {
     for (Event e : result.events()) {
       String msg = message(e, state);
       if (msg != null && !Findings.suppressed(this, state, e.tree())) {
         state.reportMatch(buildDescription(e.tree()).setMessage(msg).build());
       }
     }
-    return Description.NO_MATCH;
   }
 
   /** Syntactic rules on single calls: an ignored enter result, the scoped form used outside try-with-resources. */

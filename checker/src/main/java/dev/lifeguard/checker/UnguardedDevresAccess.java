@@ -7,11 +7,8 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
-import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.IdentifierTree;
@@ -46,25 +43,14 @@ import javax.inject.Inject;
     severity = ERROR,
     link = Findings.DOCS + "UnguardedDevresAccess.md",
     linkType = CUSTOM)
-public final class UnguardedDevresAccess extends BugChecker
-    implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+public final class UnguardedDevresAccess extends AnalysisCheck {
 
   @Inject
   public UnguardedDevresAccess() {}
 
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  private Description report(VisitorState state) {
+  void report(AnalysisResult result, VisitorState state) {
     LifetimeAnalysis analysis = LifetimeAnalysis.instance(state);
-    AnalysisResult result = analysis.analyze(state.getPath(), false);
     for (BindingUse u : result.events(BindingUse.class)) {
       // Drm teardown (the release hook, drmm actions) must not touch hardware at all: WrongWayLifetime's.
       if (!u.body().context().isUserReachable() || u.guard() == Event.Guard.HELD || u.body().context().isDrmTeardown()) {
@@ -79,7 +65,6 @@ public final class UnguardedDevresAccess extends BugChecker
               .addFix(wrapInGuard(u, state, analysis.vocabulary()))
               .build());
     }
-    return Description.NO_MATCH;
   }
 
   /** The one place that writes this check's message. */

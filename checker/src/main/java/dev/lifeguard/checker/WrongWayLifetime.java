@@ -7,11 +7,8 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
-import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ExpressionTree;
@@ -34,7 +31,6 @@ import dev.lifeguard.checker.analysis.AnalysisResult;
 import dev.lifeguard.checker.analysis.Body;
 import dev.lifeguard.checker.analysis.Event.BindingUse;
 import dev.lifeguard.checker.analysis.Event.Call;
-import dev.lifeguard.checker.analysis.LifetimeAnalysis;
 import dev.lifeguard.checker.analysis.Vocabulary;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,7 +51,7 @@ import org.jspecify.annotations.Nullable;
     severity = ERROR,
     link = Findings.DOCS + "WrongWayLifetime.md",
     linkType = CUSTOM)
-public final class WrongWayLifetime extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+public final class WrongWayLifetime extends AnalysisCheck {
   static final String CLEANS_UP = "dev.lifeguard.annotations.CleansUp";
   static final String TOUCHES_HARDWARE = "dev.lifeguard.annotations.TouchesHardware";
 
@@ -63,17 +59,7 @@ public final class WrongWayLifetime extends BugChecker implements MethodTreeMatc
   public WrongWayLifetime() {}
 
   @Override
-  public Description matchMethod(MethodTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  @Override
-  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return report(state);
-  }
-
-  private Description report(VisitorState state) {
-    AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), false);
+  void report(AnalysisResult result, VisitorState state) {
     Set<Body> fixed = new HashSet<>();
     for (BindingUse u : result.events(BindingUse.class)) {
       Body b = u.body();
@@ -103,7 +89,6 @@ public final class WrongWayLifetime extends BugChecker implements MethodTreeMatc
               + " or a drmm action)")
           .build());
     }
-    return Description.NO_MATCH;
   }
 
   /** A call that programs the hardware (C2: drm_atomic_helper_shutdown from the release hook). */

@@ -1,0 +1,57 @@
+package dev.lifeguard.checker;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodTree;
+import dev.lifeguard.checker.analysis.AnalysisResult;
+import dev.lifeguard.checker.analysis.LifetimeAnalysis;
+
+/**
+ * A check that reads the shared lifetime analysis: for every method and every top-level lambda it gets the one
+ * cached {@link AnalysisResult} and reports from its events, through {@code state.reportMatch}, so one body can
+ * give several findings.
+ *
+ * <pre>{@code
+ * public final class UnguardedDevresAccess extends AnalysisCheck {
+ *   void report(AnalysisResult result, VisitorState state) {
+ *     for (BindingUse u : result.events(BindingUse.class)) { ... }
+ *   }
+ * }
+ * }</pre>
+ */
+abstract class AnalysisCheck extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+
+  @Override
+  public final Description matchMethod(MethodTree tree, VisitorState state) {
+    return run(state);
+  }
+
+  @Override
+  public final Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    return run(state);
+  }
+
+  private Description run(VisitorState state) {
+    if (enabled()) {
+      report(LifetimeAnalysis.instance(state).analyze(state.getPath(), uncheckedExceptions()), state);
+    }
+    return Description.NO_MATCH;
+  }
+
+  /** False when the check's own configuration is broken (it then reports that once, elsewhere). */
+  boolean enabled() {
+    return true;
+  }
+
+  /** Whether the implicit unchecked exceptions of calls count as ways out of the body. */
+  boolean uncheckedExceptions() {
+    return false;
+  }
+
+  /** Reports this check's findings in one body's result. */
+  abstract void report(AnalysisResult result, VisitorState state);
+}
