@@ -233,7 +233,20 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
     return Optional.empty();
   }
 
-  private static Map<ClassSymbol, ClassTree> userTypes(VisitorState state) {
+  /** The file's classes, collected once per file: matchClass asks for every class of the file. */
+  private Map<ClassSymbol, ClassTree> userTypes(VisitorState state) {
+    com.sun.source.tree.CompilationUnitTree cu = state.getPath().getCompilationUnit();
+    if (cu != typesUnit) {
+      typesUnit = cu;
+      types = collectTypes(cu);
+    }
+    return types;
+  }
+
+  private com.sun.source.tree.@Nullable CompilationUnitTree typesUnit;
+  private Map<ClassSymbol, ClassTree> types = Map.of();
+
+  private static Map<ClassSymbol, ClassTree> collectTypes(com.sun.source.tree.CompilationUnitTree cu) {
     Map<ClassSymbol, ClassTree> out = new LinkedHashMap<>();
     new TreeScanner<Void, Void>() {
       @Override
@@ -244,7 +257,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
         }
         return super.visitClass(c, v);
       }
-    }.scan(state.getPath().getCompilationUnit(), null);
+    }.scan(cu, null);
     return out;
   }
 
