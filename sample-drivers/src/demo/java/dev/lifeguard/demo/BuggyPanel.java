@@ -17,7 +17,7 @@ import dev.lifeguard.runtime.module.KernelModule;
 import java.util.Map;
 
 /**
- * A panel driver with the classic hot-unplug mistakes, one per core rule. It is never built into the gate: the
+ * A panel driver with the classic hot-unplug mistakes, one per rule it shows (R1 to R5). It is never built into the gate: the
  * {@code demo} profile compiles it with every Lifeguard check at ERROR to show the gate rejecting it.
  */
 public final class BuggyPanel implements BusDriver, DrmDriver {
@@ -60,6 +60,12 @@ public final class BuggyPanel implements BusDriver, DrmDriver {
   public void remove(Device dev) {
     drm.unplug();
     drm.put(); // R5: devres already owns this reference
+  }
+
+  /** R4: the release hook runs at the final drm put, after unbind; the backlight registers are gone by then. */
+  @Override
+  public void release(DrmDevice d) {
+    ((PanelDrm) d).regs.writel(0x40, 0);
   }
 
   @Override
