@@ -27,7 +27,16 @@ abstract class AnalysisCheck extends BugChecker implements MethodTreeMatcher, La
 
   @Override
   public final Description matchMethod(MethodTree tree, VisitorState state) {
-    return run(state);
+    run(state);
+    return matchDeclaration(tree, state);
+  }
+
+  /**
+   * Judges the method's own declaration (a malformed use of the vocabulary on it); the default finds nothing.
+   * Bodies are judged from the analysis in {@link #report}.
+   */
+  Description matchDeclaration(MethodTree tree, VisitorState state) {
+    return Description.NO_MATCH;
   }
 
   @Override

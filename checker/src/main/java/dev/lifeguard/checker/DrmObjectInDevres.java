@@ -190,6 +190,38 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
     return Optional.of(fix.build());
   }
 
+  /**
+   * A {@code @Counterpart} that names nothing: the fix would silently never be offered, so it is an error here.
+   * The value is {@code "<binary class name>#<method>"}, naming a method with the same number of parameters.
+   */
+  @Override
+  Description matchDeclaration(MethodTree tree, VisitorState state) {
+    MethodSymbol m = ASTHelpers.getSymbol(tree);
+    Optional<String> cp = Vocabulary.stringValue(m, Vocabulary.COUNTERPART);
+    if (cp.isEmpty() || isSuppressed(tree, state)) {
+      return Description.NO_MATCH;
+    }
+    String v = cp.get();
+    int hash = v.indexOf('#');
+    String problem = null;
+    if (hash <= 0 || hash == v.length() - 1) {
+      problem = "is not \"<binary class name>#<method>\"";
+    } else if (!(state.getSymbolFromString(v.substring(0, hash)) instanceof ClassSymbol cls)) {
+      problem = "names a class that is not on the class path";
+    } else if (cls.getEnclosedElements().stream().noneMatch(e -> e instanceof MethodSymbol other
+        && other.getSimpleName().contentEquals(v.substring(hash + 1))
+        && other.getParameters().size() == m.getParameters().size())) {
+      problem = "names no method `" + v.substring(hash + 1) + "` with " + m.getParameters().size()
+          + " parameter(s) in " + cls.getSimpleName();
+    }
+    return problem == null
+        ? Description.NO_MATCH
+        : buildDescription(tree)
+            .setMessage("@Counterpart(\"" + v + "\") on `" + m.getSimpleName() + "` " + problem
+                + ", so the switch to the other lifetime can never be suggested")
+            .build();
+  }
+
   @Override
   void report(AnalysisResult result, VisitorState state) {
     LifetimeAnalysis analysis = LifetimeAnalysis.instance(state);

@@ -11,6 +11,7 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.MethodTree;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -86,6 +87,24 @@ public final class SectionDiscipline extends AnalysisCheck
   @Override
   boolean uncheckedExceptions() {
     return uncheckedExceptions;
+  }
+
+  /**
+   * A guard declaration the analysis could not use: it would silently check nothing, so it is an error here.
+   * {@code @Enter} returns a boolean and takes one {@code @Token}, or returns an {@link AutoCloseable} section
+   * with an {@code @Entered} method; {@code @Exit} takes one {@code @Token}; {@code @Entered} is a boolean query
+   * without parameters; {@code @Token} marks a parameter of an enter or exit.
+   */
+  @Override
+  Description matchDeclaration(MethodTree tree, VisitorState state) {
+    MethodSymbol m = ASTHelpers.getSymbol(tree);
+    if (m == null || !Vocabulary.hasVocabulary(m) && m.getParameters().stream().noneMatch(Vocabulary::hasVocabulary)) {
+      return Description.NO_MATCH;
+    }
+    String problem = GuardDeclarations.problem(m, state);
+    return problem == null || isSuppressed(tree, state)
+        ? Description.NO_MATCH
+        : buildDescription(tree).setMessage(problem).build();
   }
 
   @Override

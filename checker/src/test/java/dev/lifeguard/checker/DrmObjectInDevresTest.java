@@ -214,4 +214,26 @@ final class DrmObjectInDevresTest {
             """)
         .doTest();
   }
+
+  @Test
+  void malformedCounterpartIsNamed() {
+    helper
+        .addSourceLines(
+            "Alloc.java",
+            HEADER
+                + """
+                import java.util.function.Supplier;
+                final class Alloc {
+                  @Counterpart("dev.lifeguard.runtime.drm.Drmm#kzalloc")
+                  static <T> T good(Device dev, Supplier<T> ctor) { return ctor.get(); }
+                  // BUG: Diagnostic contains: @Counterpart("Drmm.kzalloc") on `noHash` is not "<binary class name>#<method>"
+                  @Counterpart("Drmm.kzalloc") static void noHash(Device dev) {}
+                  // BUG: Diagnostic contains: names a class that is not on the class path
+                  @Counterpart("org.nowhere.Mm#kzalloc") static void noClass(Device dev) {}
+                  // BUG: Diagnostic contains: names no method `kzallocc` with 2 parameter(s) in Drmm
+                  @Counterpart("dev.lifeguard.runtime.drm.Drmm#kzallocc") static void typo(Device dev, Object o) {}
+                }
+                """)
+        .doTest();
+  }
 }

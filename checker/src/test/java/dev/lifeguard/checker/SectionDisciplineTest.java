@@ -493,4 +493,42 @@ final class SectionDisciplineTest {
                 """)
         .doTest();
   }
+
+  @Test
+  void malformedGuardDeclarationsAreNamed() {
+    helper
+        .addSourceLines(
+            "Guards.java",
+            """
+            import dev.lifeguard.annotations.*;
+            class Idx {}
+            class Section implements AutoCloseable {
+              @Entered boolean entered() { return true; }
+              @Override public void close() {}
+            }
+            class Plain implements AutoCloseable {
+              @Override public void close() {}
+            }
+            class Guards {
+              @Enter boolean enter(@Token Idx idx) { return true; }
+              @Exit void exit(@Token Idx idx) {}
+              @Enter Section enterScoped() { return new Section(); }
+              // BUG: Diagnostic contains: `Guards.noToken` is @Enter and returns boolean, so it is the explicit form, which needs one @Token parameter
+              @Enter boolean noToken() { return true; }
+              // BUG: Diagnostic contains: `Guards.voidEnter` is @Enter but returns void
+              @Enter void voidEnter(@Token Idx idx) {}
+              // BUG: Diagnostic contains: returns Plain: an enter returns boolean (with a @Token parameter) or an AutoCloseable section whose boolean query is @Entered
+              @Enter Plain noQuery() { return new Plain(); }
+              // BUG: Diagnostic contains: `Guards.exitNoToken` is @Exit but has no @Token parameter
+              @Exit void exitNoToken(Idx idx) {}
+              // BUG: Diagnostic contains: has a @Token parameter but is neither @Enter nor @Exit
+              void stray(@Token Idx idx) {}
+              // BUG: Diagnostic contains: is @Entered but is not a boolean instance query without parameters
+              @Entered int count() { return 0; }
+              @SuppressWarnings("SectionDiscipline")
+              @Exit void suppressed(Idx idx) {}
+            }
+            """)
+        .doTest();
+  }
 }
