@@ -1,5 +1,6 @@
 package dev.lifeguard.checker;
 
+import com.google.errorprone.BugPattern.SeverityLevel;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
@@ -46,9 +47,23 @@ abstract class AnalysisCheck extends BugChecker implements MethodTreeMatcher, La
 
   private Description run(VisitorState state) {
     if (enabled()) {
-      report(LifetimeAnalysis.instance(state).analyze(state.getPath(), uncheckedExceptions()), state);
+      AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), uncheckedExceptions());
+      if (!result.failure().isEmpty() && reportsAnalysisFailures() && !isSuppressed(state.getPath().getLeaf(), state)) {
+        // A note, not an error: the gate must not fail on code the analysis cannot follow, but the user must see it.
+        state.reportMatch(buildDescription(state.getPath().getLeaf())
+            .setMessage("Lifeguard could not analyse this body (" + result.failure() + "), so none of its checks"
+                + " judged it; rerun javac with -J-Dlifeguard.debug=true for the stack trace, and please report it")
+            .overrideSeverity(SeverityLevel.SUGGESTION)
+            .build());
+      }
+      report(result, state);
     }
     return Description.NO_MATCH;
+  }
+
+  /** Whether this check is the one that tells the user about bodies the analysis gave up on (one note each). */
+  boolean reportsAnalysisFailures() {
+    return false;
   }
 
   /** False when the check's own configuration is broken (it then reports that once, elsewhere). */

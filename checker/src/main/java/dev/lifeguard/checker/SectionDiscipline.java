@@ -84,6 +84,12 @@ public final class SectionDiscipline extends AnalysisCheck
     return flagError.isEmpty();
   }
 
+  /** The guard check is on wherever Lifeguard is, so it carries the note about bodies the analysis gave up on. */
+  @Override
+  boolean reportsAnalysisFailures() {
+    return true;
+  }
+
   @Override
   boolean uncheckedExceptions() {
     return uncheckedExceptions;

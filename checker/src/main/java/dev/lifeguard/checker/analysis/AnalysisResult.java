@@ -12,9 +12,19 @@ import java.util.stream.Collectors;
  *
  * @param bodies the method first, then its lambdas
  * @param events merged events
+ * @param failure why the analysis gave up on this body (empty when it did not): code it does not understand
  */
-public record AnalysisResult(ImmutableList<Body> bodies, ImmutableList<Event> events) {
-  public static final AnalysisResult EMPTY = new AnalysisResult(ImmutableList.of(), ImmutableList.of());
+public record AnalysisResult(ImmutableList<Body> bodies, ImmutableList<Event> events, String failure) {
+  public static final AnalysisResult EMPTY = new AnalysisResult(ImmutableList.of(), ImmutableList.of(), "");
+
+  AnalysisResult(ImmutableList<Body> bodies, ImmutableList<Event> events) {
+    this(bodies, events, "");
+  }
+
+  /** A body the analysis could not follow: no findings, and the reason, for a note. */
+  static AnalysisResult failed(String why) {
+    return new AnalysisResult(ImmutableList.of(), ImmutableList.of(), why);
+  }
 
   public <T extends Event> List<T> events(Class<T> kind) {
     return events.stream().filter(kind::isInstance).map(kind::cast).collect(Collectors.toList());

@@ -192,10 +192,6 @@ public final class LifetimeAnalysis {
   private AnalysisResult compute(TreePath path, boolean unchecked) {
     try {
       Tree tree = path.getLeaf();
-      var hook = faultInjector;
-      if (hook != null) {
-        hook.accept(tree);
-      }
       if (tree instanceof MethodTree mt) {
         if (mt.getBody() == null || !mentionsVocabulary(mt.getBody())) {
           return AnalysisResult.EMPTY;
@@ -207,12 +203,17 @@ public final class LifetimeAnalysis {
       } else {
         return AnalysisResult.EMPTY;
       }
+      var hook = faultInjector;
+      if (hook != null) {
+        hook.accept(tree);
+      }
       return new Run(path, unchecked).run();
     } catch (RuntimeException | StackOverflowError | AssertionError e) {
       if (DEBUG) {
         LOG.log(Level.WARNING, "Lifeguard: analysis failed; no findings for this method", e);
       }
-      return AnalysisResult.EMPTY;
+      String message = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+      return AnalysisResult.failed(e.getClass().getSimpleName() + message);
     }
   }
 

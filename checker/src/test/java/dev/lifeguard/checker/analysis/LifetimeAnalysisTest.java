@@ -196,6 +196,34 @@ final class LifetimeAnalysisTest {
   }
 
   @Test
+  void aBodyTheAnalysisGivesUpOnGetsANoteNotAnError() {
+    LifetimeAnalysis.faultInjector =
+        t -> {
+          if (t instanceof com.sun.source.tree.MethodTree m && m.getName().contentEquals("handle")) {
+            throw new IllegalStateException("injected");
+          }
+        };
+    try {
+      TestApiAccess.add(
+              CompilationTestHelper.newInstance(dev.lifeguard.checker.SectionDiscipline.class, getClass()))
+          .addSourceLines(
+              "T.java",
+              HEADER
+                  + """
+                  class T implements DrmIoctl {
+                    MmioRegion regs;
+                    // BUG: Diagnostic contains: Lifeguard could not analyse this body (IllegalStateException: injected)
+                    @Override public int handle(DrmFile f, long a) { return regs.readl(0); }
+                  }
+                  """)
+          .expectResult(com.sun.tools.javac.main.Main.Result.OK)
+          .doTest();
+    } finally {
+      LifetimeAnalysis.faultInjector = null;
+    }
+  }
+
+  @Test
   void oddCodeDoesNotCrashAnyCheck() {
     for (Class<? extends com.google.errorprone.bugpatterns.BugChecker> check :
         java.util.List.of(
