@@ -168,6 +168,15 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
 
   private static Optional<SuggestedFix> counterpartFix(
       MethodInvocationTree tree, MethodSymbol m, VisitorState state, Vocabulary vocab) {
+    try {
+      return counterpartFixOrThrow(tree, m, state, vocab);
+    } catch (RuntimeException e) {
+      return Optional.empty(); // a counterpart we cannot resolve: the finding stands, without a fix
+    }
+  }
+
+  private static Optional<SuggestedFix> counterpartFixOrThrow(
+      MethodInvocationTree tree, MethodSymbol m, VisitorState state, Vocabulary vocab) {
     Optional<String> cp = Vocabulary.stringValue(m, Vocabulary.COUNTERPART);
     if (cp.isEmpty() || !cp.get().contains("#") || tree.getArguments().isEmpty()) {
       return Optional.empty();
@@ -178,8 +187,11 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
     }
     String cls = cp.get().substring(0, cp.get().indexOf('#'));
     String method = cp.get().substring(cp.get().indexOf('#') + 1);
+    if (method.isEmpty() || !(state.getSymbolFromString(cls) instanceof ClassSymbol target)) {
+      return Optional.empty(); // matchDeclaration names the malformed counterpart where it is declared
+    }
     SuggestedFix.Builder fix = SuggestedFix.builder();
-    String q = SuggestedFixes.qualifyType(state, fix, cls);
+    String q = SuggestedFixes.qualifyType(state, fix, target);
     StringBuilder call = new StringBuilder(q).append('.').append(method).append('(').append(drm.get());
     List<? extends ExpressionTree> args = tree.getArguments();
     for (int i = 1; i < args.size(); i++) {
@@ -196,6 +208,9 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
    */
   @Override
   Description matchDeclaration(MethodTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     MethodSymbol m = ASTHelpers.getSymbol(tree);
     Optional<String> cp = Vocabulary.stringValue(m, Vocabulary.COUNTERPART);
     if (cp.isEmpty() || isSuppressed(tree, state)) {

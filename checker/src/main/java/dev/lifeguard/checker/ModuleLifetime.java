@@ -109,11 +109,39 @@ public final class ModuleLifetime extends BugChecker
             if (Vocabulary.has(ASTHelpers.getSymbol(t), PINS_MODULE)) {
               pins[0] = true;
             }
-            // A reference taken here and handed on (to a holder object, a list) is held just the same.
-            if (Vocabulary.has(ASTHelpers.getSymbol(t), ACQUIRES) && vocab.isDeviceType(ASTHelpers.getType(t))) {
-              acquires.put(t, member);
+            for (ExpressionTree arg : t.getArguments()) {
+              handedOn(arg);
             }
             return super.visitMethodInvocation(t, v);
+          }
+
+          // A reference taken and not kept in a local is held by whoever it goes to (a holder object, a list):
+          // taken and dropped (`drm.get();`), handed on as an argument, or returned.
+          @Override
+          public Void visitExpressionStatement(com.sun.source.tree.ExpressionStatementTree t, Void v) {
+            handedOn(t.getExpression());
+            return super.visitExpressionStatement(t, v);
+          }
+
+          @Override
+          public Void visitNewClass(com.sun.source.tree.NewClassTree t, Void v) {
+            for (ExpressionTree arg : t.getArguments()) {
+              handedOn(arg);
+            }
+            return super.visitNewClass(t, v);
+          }
+
+          @Override
+          public Void visitReturn(com.sun.source.tree.ReturnTree t, Void v) {
+            handedOn(t.getExpression());
+            return super.visitReturn(t, v);
+          }
+
+          private void handedOn(@Nullable ExpressionTree e) {
+            if (e instanceof MethodInvocationTree call && Vocabulary.has(ASTHelpers.getSymbol(call), ACQUIRES)
+                && vocab.isDeviceType(ASTHelpers.getType(call))) {
+              acquires.put(call, member);
+            }
           }
         }.scan(member, null);
       }

@@ -15,7 +15,10 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Type;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
@@ -197,7 +200,7 @@ public final class ReleaseOrdering extends AnalysisCheck {
   }
 
   /** The one place that writes this check's messages; null when the free is fine. */
-  private static String message(Free f, VisitorState state) {
+  private String message(Free f, VisitorState state) {
     Body b = f.body();
     String freed = Findings.src(state, f.freed());
     String call = "`" + Findings.src(state, f.tree()) + "`";
@@ -246,7 +249,7 @@ public final class ReleaseOrdering extends AnalysisCheck {
    * A field assigned anywhere in the enclosing top-level class from an {@code @OwnedBy(BINDING)} call (probe
    * stores the devm-allocated device that remove later puts).
    */
-  private static Origin ownedField(Tree freed, VisitorState state) {
+  private Origin ownedField(Tree freed, VisitorState state) {
     Symbol sym = ASTHelpers.getSymbol(freed);
     if (sym == null || sym.getKind() != ElementKind.FIELD) {
       return null;
@@ -260,7 +263,19 @@ public final class ReleaseOrdering extends AnalysisCheck {
     if (top == null) {
       return null;
     }
-    Origin[] found = {null};
+    if (top != ownedFieldsOf) { // one scan per top-level class, however many frees it has
+      ownedFieldsOf = top;
+      ownedFields = collectOwnedFields(top);
+    }
+    return ownedFields.get(sym);
+  }
+
+  private @Nullable ClassTree ownedFieldsOf;
+  private Map<Symbol, Origin> ownedFields = Map.of();
+
+  /** Fields assigned from an {@code @OwnedBy(BINDING)} call anywhere in {@code top}. */
+  private static Map<Symbol, Origin> collectOwnedFields(ClassTree top) {
+    Map<Symbol, Origin> found = new HashMap<>();
     new TreeScanner<Void, Void>() {
       @Override
       public Void visitAssignment(AssignmentTree a, Void v) {
@@ -280,15 +295,15 @@ public final class ReleaseOrdering extends AnalysisCheck {
         while (value instanceof TypeCastTree tc) {
           value = tc.getExpression();
         }
-        if (target == sym && value instanceof MethodInvocationTree mit) {
+        if (target != null && target.getKind() == ElementKind.FIELD && value instanceof MethodInvocationTree mit) {
           MethodSymbol m = ASTHelpers.getSymbol(mit);
           if (m != null && Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false)) {
-            found[0] = new Origin(m.owner.getSimpleName() + "." + m.getSimpleName() + " (stored in field `"
-                + sym.getSimpleName() + "`)");
+            found.put(target, new Origin(m.owner.getSimpleName() + "." + m.getSimpleName() + " (stored in field `"
+                + target.getSimpleName() + "`)"));
           }
         }
       }
     }.scan(top, null);
-    return found[0];
+    return found;
   }
 }

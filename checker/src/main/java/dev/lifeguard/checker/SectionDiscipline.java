@@ -16,6 +16,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
@@ -30,6 +31,7 @@ import dev.lifeguard.checker.analysis.SectionState;
 import dev.lifeguard.checker.analysis.Vocabulary;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import javax.inject.Inject;
 
 /**
@@ -103,6 +105,9 @@ public final class SectionDiscipline extends AnalysisCheck
    */
   @Override
   Description matchDeclaration(MethodTree tree, VisitorState state) {
+    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+      return Description.NO_MATCH;
+    }
     MethodSymbol m = ASTHelpers.getSymbol(tree);
     if (m == null || !Vocabulary.hasVocabulary(m) && m.getParameters().stream().noneMatch(Vocabulary::hasVocabulary)) {
       return Description.NO_MATCH;
@@ -116,6 +121,9 @@ public final class SectionDiscipline extends AnalysisCheck
   @Override
   void report(AnalysisResult result, VisitorState state) {
     for (Event e : result.events()) {
+      if (handsOnToCaller(e)) {
+        continue;
+      }
       String msg = message(e, state);
       if (msg != null && !Findings.suppressed(this, state, e.tree())) {
         state.reportMatch(buildDescription(e.tree()).setMessage(msg).build());
@@ -156,8 +164,64 @@ public final class SectionDiscipline extends AnalysisCheck
       }
       return Description.NO_MATCH;
     }
+    if (parent instanceof ReturnTree && enclosingIsEnter(state)) {
+      return Description.NO_MATCH; // an @Enter wrapper hands the section to its caller
+    }
+    if (parent instanceof VariableTree v) {
+      TryTree later = tryWithResource(state, ASTHelpers.getSymbol(v));
+      if (later != null) { // the Java 9 form: final DrmSection s = ...; try (s) { ... }
+        return testsEntered(later, ASTHelpers.getSymbol(v)) ? Description.NO_MATCH
+            : describe(tree, "the scoped section `" + v.getName() + "` is never tested: `" + call + "` does not"
+                + " enter once the device is unplugged; test it before touching hardware: if (!" + v.getName()
+                + ".entered()) return ...;");
+      }
+    }
     return describe(tree, "`" + call + "` opens a scoped section: make it a try-with-resources resource so it is"
         + " closed on every path: try (var s = " + call + ") { if (!s.entered()) return ...; ... }");
+  }
+
+  /**
+   * An {@code @Enter} wrapper leaves its caller's section held on purpose, and an {@code @Exit} wrapper ends a
+   * section its caller entered: for the wrapper's own {@code @Token} parameter that is the contract, not a leak.
+   */
+  private static boolean handsOnToCaller(Event e) {
+    if (!(e.body().tree() instanceof MethodTree mt) || !(ASTHelpers.getSymbol(mt) instanceof MethodSymbol m)) {
+      return false;
+    }
+    int i = Vocabulary.tokenIndex(m);
+    if (i < 0) {
+      return false;
+    }
+    String token = m.getParameters().get(i).getSimpleName().toString();
+    return (e instanceof Event.Leak l && Vocabulary.has(m, Vocabulary.ENTER) && l.tokenName().equals(token))
+        || (e instanceof Event.ExitCall x && Vocabulary.has(m, Vocabulary.EXIT) && x.tokenName().equals(token)
+            && !x.capturedFromOuter());
+  }
+
+  private static boolean enclosingIsEnter(VisitorState state) {
+    MethodTree m = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+    return m != null && Vocabulary.has(ASTHelpers.getSymbol(m), Vocabulary.ENTER);
+  }
+
+  /** The try-with-resources in the enclosing method whose resource list names {@code var}, if any. */
+  private static @Nullable TryTree tryWithResource(VisitorState state, @Nullable Symbol var) {
+    MethodTree m = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+    if (var == null || m == null || m.getBody() == null) {
+      return null;
+    }
+    TryTree[] found = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitTry(TryTree t, Void v) {
+        for (Tree r : t.getResources()) {
+          if (r instanceof com.sun.source.tree.ExpressionTree e && var.equals(ASTHelpers.getSymbol(e))) {
+            found[0] = t;
+          }
+        }
+        return super.visitTry(t, v);
+      }
+    }.scan(m.getBody(), null);
+    return found[0];
   }
 
   private Description describe(Tree tree, String msg) {

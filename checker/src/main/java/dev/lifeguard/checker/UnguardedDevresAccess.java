@@ -150,15 +150,30 @@ public final class UnguardedDevresAccess extends AnalysisCheck {
     if (enter.isEmpty() || exit.isEmpty()) {
       return Optional.empty();
     }
+    for (TreePath p = stmtPath; p != null && p.getLeaf() != method; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof com.sun.source.tree.SwitchExpressionTree) {
+        return Optional.empty(); // an early `return` is not allowed inside a switch expression
+      }
+    }
     SuggestedFix.Builder fix = SuggestedFix.builder();
     Type tokenType = enter.get().getParameters().get(Vocabulary.tokenIndex(enter.get())).type;
     String tokenTypeName = SuggestedFixes.qualifyType(state, fix, tokenType);
+    String newToken;
+    if (tokenType instanceof Type.ArrayType at) { // an out-parameter array, as C's int *idx
+      newToken = "new " + SuggestedFixes.qualifyType(state, fix, at.elemtype) + "[1]";
+    } else if (tokenType.tsym instanceof ClassSymbol tc && !tc.isInterface() && !tc.isAbstract()
+        && tc.getEnclosedElements().stream().anyMatch(e -> e instanceof MethodSymbol c && c.isConstructor()
+            && c.getParameters().isEmpty())) {
+      newToken = "new " + tokenTypeName + "()";
+    } else {
+      return Optional.empty(); // a token we do not know how to make
+    }
     String idx = freshName(method, "idx");
     String ind = Findings.indentOf(state, stmt);
     String d = device.get().equals("this") ? "" : device.get() + ".";
     String body = Findings.src(state, stmt).replace("\n", "\n  ");
     String text =
-        tokenTypeName + " " + idx + " = new " + tokenTypeName + "();\n"
+        tokenTypeName + " " + idx + " = " + newToken + ";\n"
             + ind + "if (!" + d + enter.get().getSimpleName() + "(" + idx + ")) {\n"
             + ind + "  " + Findings.earlyReturn(returnType) + "\n"
             + ind + "}\n"

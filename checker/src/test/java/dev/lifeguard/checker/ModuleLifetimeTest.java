@@ -60,6 +60,13 @@ final class ModuleLifetimeTest {
                     return new Borrower(drm);
                   }
                 }
+                class Peek {
+                  // A reference taken and dropped in the same method is not held: no finding.
+                  boolean driverOf(DrmDevice drm) {
+                    DrmDevice d = drm.get();
+                    try { return d.driver() != null; } finally { d.put(); }
+                  }
+                }
                 class Borrower {
                   private DrmDevice drm;
                   Borrower(DrmDevice drm) { this.drm = drm; }  // no counted reference taken: not a holder

@@ -531,4 +531,79 @@ final class SectionDisciplineTest {
             """)
         .doTest();
   }
+
+  @Test
+  void wrappersAndOtherSpellingsOfCorrectGuardsAreClean() {
+    // Regression tests from review: annotated wrappers, `this.drm` against `drm`, the Java 9 `try (s)` form.
+    helper
+        .addSourceLines(
+            "Panel.java",
+            """
+            import dev.lifeguard.annotations.*;
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class Panel {
+              DrmDevice drm;
+              MmioRegion regs;
+              @Enter boolean enter(@Token SrcuIdx idx) { return drm.enter(idx); }
+              @Exit void exit(@Token SrcuIdx idx) { drm.exit(idx); }
+              @Enter DrmSection open() { return drm.enterScoped(); }
+              int viaThis() {
+                SrcuIdx idx = new SrcuIdx();
+                if (!this.drm.enter(idx)) return -19;
+                try { return regs.readl(0); } finally { drm.exit(idx); }
+              }
+              int java9Resource() {
+                final DrmSection s = drm.enterScoped();
+                try (s) {
+                  if (!s.entered()) return -19;
+                  return regs.readl(4);
+                }
+              }
+              int viaWrappers() {
+                SrcuIdx idx = new SrcuIdx();
+                if (!enter(idx)) return -19;
+                try { return regs.readl(8); } finally { exit(idx); }
+              }
+              int leakThroughWrapper() {
+                SrcuIdx idx = new SrcuIdx();
+                // BUG: Diagnostic contains: is still held when `leakThroughWrapper` returns
+                if (!enter(idx)) return -19;
+                return regs.readl(12);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void tokensInFieldsOfTwoHoldersAreTwoTokens() {
+    helper
+        .addSourceLines(
+            "Two.java",
+            """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class Holder { DrmDevice dev; SrcuIdx idx = new SrcuIdx(); MmioRegion regs; }
+            class Two {
+              int both(Holder a, Holder b) {
+                if (!a.dev.enter(a.idx)) return -19;
+                try {
+                  if (!b.dev.enter(b.idx)) return -19;
+                  try { return a.regs.readl(0) + b.regs.readl(0); } finally { b.dev.exit(b.idx); }
+                } finally {
+                  a.dev.exit(a.idx);
+                }
+              }
+              int crossed(Holder a, Holder b) {
+                if (!a.dev.enter(a.idx)) return -19;
+                // BUG: Diagnostic contains: `b.dev.exit(b.idx)` uses the wrong token: `b.idx` entered no section here, but `a.idx` did
+                b.dev.exit(b.idx);
+                a.dev.exit(a.idx);
+                return 0;
+              }
+            }
+            """)
+        .doTest();
+  }
 }

@@ -246,9 +246,20 @@ final class LifetimeTransfer
       return lv.getElement();
     }
     if (n instanceof FieldAccessNode fa) {
-      return fa.getElement();
+      // `a.idx` and `b.idx` are two tokens: key a field by its receiver too, unless that is `this` or static.
+      Object recv = fa.isStatic() || fa.getReceiver() instanceof ThisNode ? null : keyOf(fa.getReceiver());
+      return recv == null ? fa.getElement() : List.of(recv, fa.getElement());
     }
     return n.getTree();
+  }
+
+  /** Device expressions as text, with an explicit {@code this.} not making a difference ({@code this.drm} is {@code drm}). */
+  private static boolean sameDevice(String a, String b) {
+    return unqualified(a).equals(unqualified(b));
+  }
+
+  private static String unqualified(String device) {
+    return device.startsWith("this.") ? device.substring("this.".length()) : device;
   }
 
   private static String text(@Nullable Node n) {
@@ -431,7 +442,10 @@ final class LifetimeTransfer
     if (!isStatic && recv != null) {
       LifetimeValue rv = valueOf(recv, s);
       if (rv.binding() != null && tree != null) {
-        record(n, new Event.BindingUse(tree, body, receiverTree(recv, tree), rv, g));
+        // A call javac synthesised (the iterator() of an enhanced for, an unboxing) has no source position of its
+        // own: report it at the receiver the user wrote.
+        Tree at = n.getInSource() ? tree : receiverTree(recv, tree);
+        record(n, new Event.BindingUse(at, body, receiverTree(recv, tree), rv, g));
       }
     }
     boolean vocabularyCall = Vocabulary.isEnter(m) || Vocabulary.has(m, Vocabulary.EXIT)
@@ -508,7 +522,7 @@ final class LifetimeTransfer
       SectionState st = s.section(key);
       int mask = st == null ? SectionState.NEVER : st.mask();
       String device = text(recv);
-      String enteredOn = st != null && st.enterTree() != null && !st.device().equals(device) ? st.device() : null;
+      String enteredOn = st != null && st.enterTree() != null && !sameDevice(st.device(), device) ? st.device() : null;
       String other = null;
       if ((mask & SectionState.HELD) == 0) {
         for (SectionState o : s.sections().values()) {
