@@ -236,4 +236,29 @@ final class DrmObjectInDevresTest {
                 """)
         .doTest();
   }
+
+  @Test
+  void aMalformedCounterpartAtTheCallSiteGivesTheFindingWithoutAFixAndNoCrash() {
+    // Regression test: the fix used to pass the unresolvable name to qualifyType and crash javac.
+    helper
+        .addSourceLines(
+            "Lib.java",
+            HEADER
+                + """
+                import java.util.function.Supplier;
+                final class Lib {
+                  @SuppressWarnings("DrmObjectInDevres")
+                  @BindingScoped @Counterpart("dev.lifeguard.runtime.drm.#kzalloc")
+                  static <T> T alloc(Device dev, Supplier<T> s) { return s.get(); }
+                }
+                class Kms { DrmEncoder enc; }
+                class P {
+                  Kms probe(Device dev, DrmDevice drm) {
+                    // BUG: Diagnostic contains: allocates Kms in binding-scoped memory
+                    return Lib.alloc(dev, Kms::new);
+                  }
+                }
+                """)
+        .doTest();
+  }
 }
