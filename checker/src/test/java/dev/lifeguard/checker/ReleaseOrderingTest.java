@@ -283,4 +283,31 @@ final class ReleaseOrderingTest {
                 """)
         .doTest();
   }
+
+  @Test
+  void doublePutThroughAFinallyAfterAnEarlyReturn() {
+    // Regression test: the finally body is copied per way out; the copy after the early put is the double put.
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class T implements DrmIoctl {
+                  @Override public int handle(DrmFile f, long a) {
+                    DrmDevice o = f.drm().get();
+                    try {
+                      if (a == 0) {
+                        o.put();
+                        return 0;
+                      }
+                    } finally {
+                      // BUG: Diagnostic contains: `o.put()` puts or frees `o` again
+                      o.put();
+                    }
+                    return 1;
+                  }
+                }
+                """)
+        .doTest();
+  }
 }

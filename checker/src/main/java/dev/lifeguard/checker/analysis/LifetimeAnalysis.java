@@ -474,6 +474,7 @@ public final class LifetimeAnalysis {
     Event.BindingUse use = null;
     Event.ExitCall exit = null;
     Event.Leak leak = null;
+    Event.Free free = null;
     Set<Class<?>> seen = new HashSet<>();
     for (Event e : es) {
       if (e instanceof Event.BindingUse u) {
@@ -486,6 +487,9 @@ public final class LifetimeAnalysis {
       } else if (e instanceof Event.Leak l) {
         // Prefer reporting the normal-path leak.
         leak = leak == null || (leak.exceptional() && !l.exceptional()) ? l : leak;
+      } else if (e instanceof Event.Free f) {
+        // Worst case over the finally copies: a copy reached after an earlier put is a double put.
+        free = free == null || (free.alreadyFreedAt() == null && f.alreadyFreedAt() != null) ? f : free;
       } else if (seen.add(e.getClass())) {
         out.add(e);
       }
@@ -493,6 +497,7 @@ public final class LifetimeAnalysis {
     if (use != null) out.add(use);
     if (exit != null) out.add(exit);
     if (leak != null) out.add(leak);
+    if (free != null) out.add(free);
     return out;
   }
 }
