@@ -23,6 +23,11 @@ import javax.inject.Inject;
  * ({@code @Driverless}) gets devres (an allocator, an action, the devm drm device) while no devres group
  * ({@code @OpensGroup}) is open on it in the same method. Its devres runs only at its final put, which the drm
  * device's reference on its parent prevents: a loop and a leak.
+ *
+ * <pre>{@code
+ * Device vdev = Device.registerVirtual("vgem");
+ * Vgem vgem = Devm.drmDevAlloc(vdev, drv, Vgem::new);   // no driver, no group: a reference loop
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(

@@ -43,6 +43,10 @@ import org.jspecify.annotations.Nullable;
  * ({@code @ChainRank}: importer GEM, then dma-buf, then exporter GEM), a cycle of counted fields among the user
  * types of a file with no {@code @Weak} edge, and a {@code @HandleScoped} pointer read in user-reachable code,
  * which holds the object, not a handle.
+ *
+ * <pre>{@code
+ * void atomicUpdate(DrmPlane p) { DmaBuf buf = fb.obj.dmaBuf(); ... }   // handle-scoped: null after close
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(

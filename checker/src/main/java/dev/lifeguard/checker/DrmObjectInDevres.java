@@ -34,6 +34,10 @@ import javax.lang.model.element.ElementKind;
  * {@code @BindingScoped} allocation of a type that embeds or extends {@code @DrmScoped} objects, a drm-lifetime
  * object stored into binding-scoped memory, and a binding-scoped value stored into a field of a
  * userspace-reachable object that does not declare {@code @BindingScoped}.
+ *
+ * <pre>{@code
+ * VcDsi dsi = Devm.kzalloc(dev, VcDsi::new);   // VcDsi embeds a DrmEncoder: use Drmm.kzalloc(drm, ...)
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(

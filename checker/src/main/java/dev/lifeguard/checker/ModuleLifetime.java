@@ -43,6 +43,10 @@ import org.jspecify.annotations.Nullable;
  * device ({@code @Acquires}) in a field without pinning the module that made it ({@code @PinsModule}), and a
  * module exit ({@code @ManagedAction(MODULE)}) that unregisters drm drivers but can return before their devices'
  * release callbacks finished ({@code @AwaitsDevices} and {@code @ReleaseBarrier}).
+ *
+ * <pre>{@code
+ * class Pagemap { DrmDevice provider; Pagemap(DrmDevice drm) { provider = drm.get(); } }   // no module ref
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(

@@ -41,6 +41,10 @@ import javax.lang.model.element.ElementKind;
  * the drm device still reaches, and explicit frees of drm-managed memory outside the release path; and (R5, rest)
  * an explicit cleanup of what a drm-managed init already cleans up, a destroy hook on a drm-managed KMS object,
  * and a second put or free of the same local on one path.
+ *
+ * <pre>{@code
+ * public void remove(Device dev) { drm.unplug(); drm.put(); }   // devres already owns that reference
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(

@@ -39,6 +39,12 @@ import javax.inject.Inject;
  * exit without a held section (failure branch, double exit, wrong token, wrong device), an ignored enter result,
  * an unplug inside a section, the scoped form outside try-with-resources or never tested, and a lambda that runs
  * later exiting its creator's section.
+ *
+ * <pre>{@code
+ * if (!drm.enter(idx)) return -ENODEV;
+ * if (busy) return -EBUSY;                 // leaves the section held
+ * drm.exit(idx);
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(

@@ -36,6 +36,10 @@ import javax.inject.Inject;
 /**
  * A {@link BugChecker} that flags binding-scoped values (devres memory, hardware resources) used in
  * user-reachable code outside a successful enter section (rule R2).
+ *
+ * <pre>{@code
+ * public int handle(DrmFile f, long arg) { regs.writel(0x10, 1); return 0; }   // no enter section
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(

@@ -44,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * A {@link BugChecker} for wrong-way lifetimes (rule R4): hardware (binding-scoped values) used by code that
  * runs in drm teardown, after unbind (the release hook and drm-managed actions, with or without a section), and
  * drm-lifetime state cleaned up by a devres action, which runs at unbind while userspace still reaches it.
+ *
+ * <pre>{@code
+ * Drmm.addActionOrReset(drm, d -> regs.writel(CTRL, 0));   // runs at the final put, after unbind
+ * }</pre>
  */
 @AutoService(BugChecker.class)
 @BugPattern(
