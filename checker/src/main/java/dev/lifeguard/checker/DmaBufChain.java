@@ -56,9 +56,6 @@ import org.jspecify.annotations.Nullable;
     link = Findings.DOCS + "DmaBufChain.md",
     linkType = CUSTOM)
 public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher {
-  static final String CHAIN_RANK = "dev.lifeguard.annotations.ChainRank";
-  static final String WEAK = "dev.lifeguard.annotations.Weak";
-  static final String HANDLE_SCOPED = "dev.lifeguard.annotations.HandleScoped";
   private static final List<String> ORDER = List.of("IMPORTER_GEM", "DMA_BUF", "EXPORTER_GEM");
   private static final Map<String, String> WORDS =
       Map.of("IMPORTER_GEM", "importer GEM object", "DMA_BUF", "dma-buf", "EXPORTER_GEM", "exporter GEM object");
@@ -85,7 +82,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
           continue;
         }
         VarSymbol f = ASTHelpers.getSymbol(v);
-        if (f == null || f.getKind() != ElementKind.FIELD || f.isStatic() || Vocabulary.has(f, WEAK)
+        if (f == null || f.getKind() != ElementKind.FIELD || f.isStatic() || Vocabulary.has(f, Vocabulary.WEAK)
             || isSuppressed(v, state)) {
           continue;
         }
@@ -111,7 +108,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
       if (!isCounted(f, t, state)) {
         continue;
       }
-      Optional<String> target = Vocabulary.stringValue(f, CHAIN_RANK);
+      Optional<String> target = Vocabulary.stringValue(f, Vocabulary.CHAIN_RANK);
       if (target.isEmpty() && t.tsym instanceof ClassSymbol tc) {
         target = rankOfType(tc, state);
       }
@@ -192,7 +189,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
       ClassSymbol c, Map<ClassSymbol, ClassTree> userTypes, VisitorState state) {
     List<ClassSymbol> out = new ArrayList<>();
     for (Symbol m : c.getEnclosedElements()) {
-      if (m instanceof VarSymbol f && m.getKind() == ElementKind.FIELD && !f.isStatic() && !Vocabulary.has(f, WEAK)) {
+      if (m instanceof VarSymbol f && m.getKind() == ElementKind.FIELD && !f.isStatic() && !Vocabulary.has(f, Vocabulary.WEAK)) {
         for (Type t : heldTypes(f.type)) {
           if (t.tsym instanceof ClassSymbol tc && tc != c && userTypes.containsKey(tc) && isCounted(f, t, state)) {
             out.add(tc);
@@ -229,7 +226,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
 
   private static Optional<String> rankOfType(ClassSymbol c, VisitorState state) {
     for (Type s : state.getTypes().closure(c.type)) {
-      Optional<String> r = Vocabulary.stringValue(s.tsym, CHAIN_RANK);
+      Optional<String> r = Vocabulary.stringValue(s.tsym, Vocabulary.CHAIN_RANK);
       if (r.isPresent()) {
         return r;
       }
@@ -275,7 +272,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
   void report(AnalysisResult result, VisitorState state) {
     for (Call c : result.events(Call.class)) {
       Body b = c.body();
-      if (!Vocabulary.has(c.method(), HANDLE_SCOPED) || !b.context().isUserReachable()
+      if (!Vocabulary.has(c.method(), Vocabulary.HANDLE_SCOPED) || !b.context().isUserReachable()
           || Findings.suppressed(this, state, c.tree())) {
         continue;
       }

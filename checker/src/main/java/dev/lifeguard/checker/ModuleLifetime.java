@@ -56,10 +56,6 @@ import org.jspecify.annotations.Nullable;
     linkType = CUSTOM)
 public final class ModuleLifetime extends BugChecker
     implements ClassTreeMatcher, MethodTreeMatcher, LambdaExpressionTreeMatcher {
-  static final String ACQUIRES = "dev.lifeguard.annotations.Acquires";
-  static final String PINS_MODULE = "dev.lifeguard.annotations.PinsModule";
-  static final String AWAITS_DEVICES = "dev.lifeguard.annotations.AwaitsDevices";
-  static final String RELEASE_BARRIER = "dev.lifeguard.annotations.ReleaseBarrier";
 
   @Inject
   public ModuleLifetime() {}
@@ -100,7 +96,7 @@ public final class ModuleLifetime extends BugChecker
             }
             if (target != null && target.getKind() == ElementKind.FIELD && target.owner == cls
                 && value instanceof MethodInvocationTree call
-                && Vocabulary.has(ASTHelpers.getSymbol(call), ACQUIRES)
+                && Vocabulary.has(ASTHelpers.getSymbol(call), Vocabulary.ACQUIRES)
                 && vocab.isDeviceType(ASTHelpers.getType(call))) {
               stores.put(a, call);
               memberOf.put(a, member);
@@ -110,7 +106,7 @@ public final class ModuleLifetime extends BugChecker
 
           @Override
           public Void visitMethodInvocation(MethodInvocationTree t, Void v) {
-            if (Vocabulary.has(ASTHelpers.getSymbol(t), PINS_MODULE)) {
+            if (Vocabulary.has(ASTHelpers.getSymbol(t), Vocabulary.PINS_MODULE)) {
               pins[0] = true;
             }
             for (ExpressionTree arg : t.getArguments()) {
@@ -142,7 +138,7 @@ public final class ModuleLifetime extends BugChecker
           }
 
           private void handedOn(@Nullable ExpressionTree e) {
-            if (e instanceof MethodInvocationTree call && Vocabulary.has(ASTHelpers.getSymbol(call), ACQUIRES)
+            if (e instanceof MethodInvocationTree call && Vocabulary.has(ASTHelpers.getSymbol(call), Vocabulary.ACQUIRES)
                 && vocab.isDeviceType(ASTHelpers.getType(call))) {
               acquires.put(call, member);
             }
@@ -286,10 +282,10 @@ public final class ModuleLifetime extends BugChecker
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void v) {
           MethodSymbol m = ASTHelpers.getSymbol(call);
-          if (Vocabulary.has(m, AWAITS_DEVICES)) {
+          if (Vocabulary.has(m, Vocabulary.AWAITS_DEVICES)) {
             f.awaits = true;
           }
-          if (Vocabulary.has(m, RELEASE_BARRIER)) {
+          if (Vocabulary.has(m, Vocabulary.RELEASE_BARRIER)) {
             f.barrier = true;
           }
           for (ExpressionTree arg : call.getArguments()) {

@@ -54,9 +54,6 @@ import javax.lang.model.element.ElementKind;
     linkType = CUSTOM)
 public final class ReleaseOrdering extends AnalysisCheck {
 
-  private static final String CLEANS_UP = "dev.lifeguard.annotations.CleansUp";
-  private static final String REGISTERS_CLEANUP = "dev.lifeguard.annotations.RegistersCleanup";
-  private static final String DESTROY_HOOK = "dev.lifeguard.annotations.DestroyHook";
 
   @Inject
   public ReleaseOrdering() {}
@@ -90,7 +87,7 @@ public final class ReleaseOrdering extends AnalysisCheck {
    * already hands to drm-managed teardown (study case D5).
    */
   private static String doubleCleanup(Call c, VisitorState state) {
-    Optional<String> resource = Vocabulary.stringValue(c.method(), CLEANS_UP);
+    Optional<String> resource = Vocabulary.stringValue(c.method(), Vocabulary.CLEANS_UP);
     if (resource.isEmpty()) {
       return null;
     }
@@ -104,7 +101,7 @@ public final class ReleaseOrdering extends AnalysisCheck {
       public Void visitMethodInvocation(MethodInvocationTree t, Void v) {
         MethodSymbol m = ASTHelpers.getSymbol(t);
         if (registration[0] == null
-            && Vocabulary.stringValue(m, REGISTERS_CLEANUP).map(resource.get()::equals).orElse(false)) {
+            && Vocabulary.stringValue(m, Vocabulary.REGISTERS_CLEANUP).map(resource.get()::equals).orElse(false)) {
           registration[0] = t;
         }
         return super.visitMethodInvocation(t, v);
@@ -124,7 +121,7 @@ public final class ReleaseOrdering extends AnalysisCheck {
    * {@code @DestroyHook} method (study case D4).
    */
   private static String destroyHook(Call c, VisitorState state) {
-    Optional<String> resource = Vocabulary.stringValue(c.method(), REGISTERS_CLEANUP);
+    Optional<String> resource = Vocabulary.stringValue(c.method(), Vocabulary.REGISTERS_CLEANUP);
     if (resource.isEmpty() || !(c.tree() instanceof MethodInvocationTree call)) {
       return null;
     }
@@ -174,9 +171,9 @@ public final class ReleaseOrdering extends AnalysisCheck {
   private static MethodSymbol overriddenDestroyHook(ClassSymbol cs, VisitorState state) {
     for (ClassSymbol c = cs; c != null; c = superclass(c)) {
       for (Symbol member : c.getEnclosedElements()) {
-        if (member instanceof MethodSymbol ms && !Vocabulary.has(ms, DESTROY_HOOK)) {
+        if (member instanceof MethodSymbol ms && !Vocabulary.has(ms, Vocabulary.DESTROY_HOOK)) {
           for (MethodSymbol sup : ASTHelpers.findSuperMethods(ms, state.getTypes())) {
-            if (Vocabulary.has(sup, DESTROY_HOOK)) {
+            if (Vocabulary.has(sup, Vocabulary.DESTROY_HOOK)) {
               return sup;
             }
           }

@@ -56,8 +56,6 @@ import org.jspecify.annotations.Nullable;
     link = Findings.DOCS + "WrongWayLifetime.md",
     linkType = CUSTOM)
 public final class WrongWayLifetime extends AnalysisCheck {
-  static final String CLEANS_UP = "dev.lifeguard.annotations.CleansUp";
-  static final String TOUCHES_HARDWARE = "dev.lifeguard.annotations.TouchesHardware";
 
   @Inject
   public WrongWayLifetime() {}
@@ -74,12 +72,12 @@ public final class WrongWayLifetime extends AnalysisCheck {
       state.reportMatch(buildDescription(u.tree()).setMessage(hardwareMessage(u, state)).addFix(fix).build());
     }
     for (Call c : result.events(Call.class)) {
-      if (Vocabulary.has(c.method(), TOUCHES_HARDWARE) && c.body().context().isDrmTeardown()
+      if (Vocabulary.has(c.method(), Vocabulary.TOUCHES_HARDWARE) && c.body().context().isDrmTeardown()
           && !Findings.suppressed(this, state, c.tree())) {
         state.reportMatch(buildDescription(c.tree()).setMessage(hardwareCallMessage(c, state)).build());
         continue;
       }
-      Optional<String> resource = Vocabulary.stringValue(c.method(), CLEANS_UP);
+      Optional<String> resource = Vocabulary.stringValue(c.method(), Vocabulary.CLEANS_UP);
       if (resource.isEmpty() || !c.body().context().isDevresAction()
           || Findings.suppressed(this, state, c.tree())) {
         continue;

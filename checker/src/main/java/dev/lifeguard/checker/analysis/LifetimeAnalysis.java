@@ -380,9 +380,8 @@ public final class LifetimeAnalysis {
 
   /** The initial store of a lambda, from the store where it is created and how it runs. */
   private static LifetimeStore seed(LifetimeStore atCreation, Body lambda) {
-    LifetimeStore s = LifetimeStore.EMPTY;
     // Captured locals keep their lifetime facts in every mode.
-    s = atCreation.localsOnly();
+    LifetimeStore s = atCreation.localsOnly();
     if (lambda.mode() == Body.Mode.RUNS_NOW || lambda.mode() == Body.Mode.IN_SECTION) {
       for (Map.Entry<Object, SectionState> e : atCreation.sections().entrySet()) {
         SectionState st = e.getValue();

@@ -31,10 +31,6 @@ public record LifetimeValue(
     this(binding, drm, ownedByBinding, scopedSection, null, null);
   }
 
-  public static LifetimeValue binding(Origin o) {
-    return new LifetimeValue(o, null, null, null);
-  }
-
   public boolean isNone() {
     return binding == null && drm == null && ownedByBinding == null && scopedSection == null && freedBy == null && driverless == null;
   }

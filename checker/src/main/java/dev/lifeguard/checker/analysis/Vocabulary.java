@@ -48,6 +48,17 @@ public final class Vocabulary {
   public static final String COUNTED = PKG + "Counted";
   public static final String DRIVERLESS = PKG + "Driverless";
   public static final String OPENS_GROUP = PKG + "OpensGroup";
+  public static final String CHAIN_RANK = PKG + "ChainRank";
+  public static final String WEAK = PKG + "Weak";
+  public static final String HANDLE_SCOPED = PKG + "HandleScoped";
+  public static final String ACQUIRES = PKG + "Acquires";
+  public static final String PINS_MODULE = PKG + "PinsModule";
+  public static final String AWAITS_DEVICES = PKG + "AwaitsDevices";
+  public static final String RELEASE_BARRIER = PKG + "ReleaseBarrier";
+  public static final String CLEANS_UP = PKG + "CleansUp";
+  public static final String REGISTERS_CLEANUP = PKG + "RegistersCleanup";
+  public static final String DESTROY_HOOK = PKG + "DestroyHook";
+  public static final String TOUCHES_HARDWARE = PKG + "TouchesHardware";
 
   private final Types types;
   private final Map<TypeSymbol, Boolean> bindingTypes = new IdentityHashMap<>();
