@@ -22,7 +22,9 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Symtab;
 import com.sun.tools.javac.code.Types;
 import com.sun.tools.javac.processing.JavacProcessingEnvironment;
 import com.sun.tools.javac.util.Context;
@@ -41,7 +43,6 @@ import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
 import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
 import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
 import org.checkerframework.errorprone.dataflow.cfg.builder.CFGBuilder;
-import org.checkerframework.errorprone.dataflow.cfg.node.Node;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,6 +58,17 @@ public final class LifetimeAnalysis {
   private static final Context.Key<LifetimeAnalysis> KEY = new Context.Key<>();
   private static final Logger LOG = Logger.getLogger(LifetimeAnalysis.class.getName());
   static final boolean DEBUG = Boolean.getBoolean("lifeguard.debug");
+  /** Run both engines on every body the structured walk handles and fail on any difference (set for tests). */
+  static final boolean CROSS_CHECK = Boolean.getBoolean("lifeguard.crossCheck");
+  /** The structured walk is on unless {@code -Dlifeguard.structuredWalk=false} (to measure or bisect). */
+  static final boolean STRUCTURED_WALK = !"false".equals(System.getProperty("lifeguard.structuredWalk"));
+
+  /** The two engines computed different results: a bug, raised past the analysis's own containment. */
+  static final class CrossCheckFailure extends Error {
+    CrossCheckFailure(String message) {
+      super(message);
+    }
+  }
 
   private final Vocabulary vocab;
   private final Contexts contexts;
@@ -71,11 +83,15 @@ public final class LifetimeAnalysis {
 
   /** Number of CFGs built in this compilation; visible for tests of the pre-filter. */
   private int cfgCount;
+  /** Number of bodies the structured walk analysed without a CFG. */
+  private int walkCount;
+  private final Symtab symtab;
 
   private LifetimeAnalysis(Context context) {
     this.vocab = new Vocabulary(Types.instance(context));
     this.contexts = new Contexts(vocab);
     this.env = JavacProcessingEnvironment.instance(context);
+    this.symtab = Symtab.instance(context);
   }
 
   /** The analysis of this compilation. */
@@ -95,6 +111,11 @@ public final class LifetimeAnalysis {
 
   public int cfgCount() {
     return cfgCount;
+  }
+
+  /** Number of bodies analysed by the structured walk in this compilation; visible for tests. */
+  public int walkCount() {
+    return walkCount;
   }
 
   /** The context of a method, from the vocabulary. */
@@ -304,37 +325,27 @@ public final class LifetimeAnalysis {
     private void analyzeBody(
         TreePath path, UnderlyingAST ast, Body body, LifetimeStore initial, @Nullable MethodTree method, ClassTree cls) {
       bodies.add(body);
-      // The builder scans the leaf of the path it is given: the body, not the method or lambda.
+      // The CFG builder scans the leaf of the path it is given: the body, not the method or lambda.
       Tree code = body.tree() instanceof MethodTree mt ? mt.getBody() : ((LambdaExpressionTree) body.tree()).getBody();
-      ControlFlowGraph cfg = CFGBuilder.build(new TreePath(path, code), ast, false, false, env);
-      cfgCount++;
-      LifetimeTransfer transfer =
-          new LifetimeTransfer(vocab, initial, body, unchecked, declaredIn(body.tree()));
-      ForwardAnalysisImpl<LifetimeValue, LifetimeStore, LifetimeTransfer> analysis = new ForwardAnalysisImpl<>(transfer);
-      analysis.performAnalysis(cfg);
-      if (DEBUG) {
-        LOG.info("Lifeguard: " + body.debugPrint() + " exit " + analysis.getRegularExitStore());
+      LifetimeRules rules = new LifetimeRules(vocab, symtab, body, unchecked, declaredIn(body.tree()));
+      BodyFlow flow = walk(path, code, rules, initial);
+      if (flow == null) {
+        flow = graph(new TreePath(path, code), ast, rules, initial);
+      } else if (CROSS_CHECK) {
+        crossCheck(body, flow, graph(new TreePath(path, code), ast, rules, initial));
       }
-      for (Map.Entry<Node, List<Event>> e : transfer.events.entrySet()) {
-        for (Event ev : e.getValue()) {
+      if (DEBUG) {
+        LOG.info("Lifeguard: " + body.debugPrint() + " exit " + flow.regularExit());
+      }
+      for (List<Event> es : flow.events()) {
+        for (Event ev : es) {
           byTree.computeIfAbsent(ev.tree(), k -> new ArrayList<>()).add(ev);
         }
       }
-      leaks(analysis.getRegularExitStore(), body, false);
-      leaks(analysis.getExceptionalExitStore(), body, true);
+      leaks(flow.regularExit(), body, false, byTree);
+      leaks(flow.exceptionalExit(), body, true, byTree);
 
-      // Lambdas declared in this body (deduplicated: a lambda in a finally appears once per copy).
-      Map<Tree, LifetimeStore> lambdaIn = new LinkedHashMap<>();
-      for (LambdaExpressionTree lt : cfg.getDeclaredLambdas()) {
-        lambdaIn.putIfAbsent(lt, LifetimeStore.BOTTOM);
-      }
-      transfer.lambdaStores.forEach(
-          (node, store) -> {
-            if (lambdaIn.containsKey(node.getTree())) {
-              lambdaIn.put(node.getTree(), lambdaIn.get(node.getTree()).leastUpperBound(store));
-            }
-          });
-      for (Map.Entry<Tree, LifetimeStore> e : lambdaIn.entrySet()) {
+      for (Map.Entry<Tree, LifetimeStore> e : flow.lambdas().entrySet()) {
         LambdaExpressionTree lt = (LambdaExpressionTree) e.getKey();
         if (e.getValue().isBottom()) {
           continue; // unreachable lambda
@@ -349,7 +360,102 @@ public final class LifetimeAnalysis {
       }
     }
 
-    private void leaks(@Nullable LifetimeStore exit, Body body, boolean exceptional) {
+    /** The structured walk, or null when the body has a construct it leaves to the CFG. */
+    private @Nullable BodyFlow walk(TreePath path, Tree code, LifetimeRules rules, LifetimeStore initial) {
+      if (!STRUCTURED_WALK) {
+        return null;
+      }
+      List<ClassSymbol> classes = new ArrayList<>();
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof ClassTree ct && ASTHelpers.getSymbol(ct) != null) {
+          classes.add(ASTHelpers.getSymbol(ct));
+        }
+      }
+      StructuredWalk w = new StructuredWalk(rules, vocab.types(), classes);
+      try {
+        w.run(code, initial);
+      } catch (StructuredWalk.Unsupported e) {
+        return null;
+      }
+      walkCount++;
+      Map<Tree, LifetimeStore> lambdas = new LinkedHashMap<>();
+      w.lambdaStores.forEach((k, st) -> lambdas.merge(k instanceof List<?> l ? (Tree) l.get(0) : (Tree) k, st,
+          LifetimeStore::leastUpperBound));
+      return new BodyFlow(List.copyOf(w.events.values()), w.regularExit, w.exceptionalExit, lambdas);
+    }
+
+    /** The CFG engine: Error Prone's dataflow over the body's control-flow graph. */
+    private BodyFlow graph(TreePath codePath, UnderlyingAST ast, LifetimeRules rules, LifetimeStore initial) {
+      ControlFlowGraph cfg = CFGBuilder.build(codePath, ast, false, false, env);
+      cfgCount++;
+      LifetimeTransfer transfer = new LifetimeTransfer(rules, initial);
+      ForwardAnalysisImpl<LifetimeValue, LifetimeStore, LifetimeTransfer> analysis = new ForwardAnalysisImpl<>(transfer);
+      analysis.performAnalysis(cfg);
+      // Lambdas declared in this body (deduplicated: a lambda in a finally appears once per copy).
+      Map<Tree, LifetimeStore> lambdas = new LinkedHashMap<>();
+      for (LambdaExpressionTree lt : cfg.getDeclaredLambdas()) {
+        lambdas.putIfAbsent(lt, LifetimeStore.BOTTOM);
+      }
+      transfer.lambdaStores.forEach(
+          (node, store) -> {
+            if (lambdas.containsKey(node.getTree())) {
+              lambdas.put(node.getTree(), lambdas.get(node.getTree()).leastUpperBound(store));
+            }
+          });
+      LifetimeStore exceptional = analysis.getExceptionalExitStore();
+      return new BodyFlow(List.copyOf(transfer.events.values()), analysis.getRegularExitStore(),
+          exceptional == null ? LifetimeStore.BOTTOM : exceptional, lambdas);
+    }
+
+    /** Holds the two engines to each other (tests run with it on): any difference is a bug in one of them. */
+    private void crossCheck(Body body, BodyFlow walked, BodyFlow graphed) {
+      Map<Tree, List<Event>> a = mergedByTree(walked, body);
+      Map<Tree, List<Event>> b = mergedByTree(graphed, body);
+      String diff = "";
+      Set<Tree> trees = new java.util.LinkedHashSet<>(a.keySet());
+      trees.addAll(b.keySet());
+      for (Tree t : trees) {
+        List<Event> ea = a.getOrDefault(t, List.of());
+        List<Event> eb = b.getOrDefault(t, List.of());
+        if (!ea.equals(eb)) {
+          diff += "\n  at " + t + ": walk " + ea.stream().map(AnalysisResult::debug).toList()
+              + " cfg " + eb.stream().map(AnalysisResult::debug).toList()
+              + (ea.size() == 1 && eb.size() == 1 ? " (" + ea.get(0) + " vs " + eb.get(0) + ")" : "");
+        }
+      }
+      Map<Tree, String> la = new LinkedHashMap<>();
+      walked.lambdas().forEach((k, v) -> la.put(k, comparable(v)));
+      Map<Tree, String> lb = new LinkedHashMap<>();
+      graphed.lambdas().forEach((k, v) -> lb.put(k, comparable(v)));
+      if (!la.equals(lb)) {
+        diff += " lambdas: walk " + la.values() + " cfg " + lb.values();
+      }
+      if (!diff.isEmpty()) {
+        throw new CrossCheckFailure("Lifeguard engines disagree on " + body.name() + ": " + diff);
+      }
+    }
+
+    private Map<Tree, List<Event>> mergedByTree(BodyFlow flow, Body body) {
+      Map<Tree, List<Event>> by = new java.util.HashMap<>();
+      for (List<Event> es : flow.events()) {
+        for (Event ev : es) {
+          by.computeIfAbsent(ev.tree(), k -> new ArrayList<>()).add(ev);
+        }
+      }
+      leaks(flow.regularExit(), body, false, by);
+      leaks(flow.exceptionalExit(), body, true, by);
+      Map<Tree, List<Event>> out = new java.util.HashMap<>();
+      by.forEach((t, es) -> out.put(t, new ArrayList<>(new HashSet<>(merge(es)))));
+      out.replaceAll((t, es) -> { es.sort(java.util.Comparator.comparing(Object::toString)); return es; });
+      return out;
+    }
+
+    /** A lambda's creation store without the CFG's synthetic variables (named with a '#'). */
+    private static String comparable(LifetimeStore s) {
+      return s.debugPrint().replaceAll("\\(local [^ )]*#[^)]*\\)\\)", "");
+    }
+
+    private void leaks(@Nullable LifetimeStore exit, Body body, boolean exceptional, Map<Tree, List<Event>> byTree) {
       if (exit == null || exit.isBottom()) {
         return;
       }
@@ -361,6 +467,10 @@ public final class LifetimeAnalysis {
       }
     }
   }
+
+  /** What one engine found in one body: events per tree (a list per CFG node or walk copy), exits, lambdas. */
+  private record BodyFlow(
+      List<List<Event>> events, LifetimeStore regularExit, LifetimeStore exceptionalExit, Map<Tree, LifetimeStore> lambdas) {}
 
   /** The variables declared inside a body (to tell a captured outer token from a local one). */
   private static Set<Symbol> declaredIn(Tree body) {

@@ -1,0 +1,707 @@
+package dev.lifeguard.checker.analysis;
+
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.InstanceOfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.UnionTypeTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.Types;
+import com.sun.tools.javac.tree.JCTree.JCMethodInvocation;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fast engine of the lifetime analysis: a walk over the body's tree in evaluation order, for bodies whose
+ * control flow is structured the way driver code is (blocks, {@code if}, {@code return}, {@code throw},
+ * {@code try}/{@code catch}/{@code finally}, try-with-resources, lambdas). It computes what the CFG engine
+ * computes, through the same {@link LifetimeRules}, without building a graph: no node per subexpression and no
+ * worklist, because a structured body needs neither. Exceptions follow the CFG's routing: a call's declared
+ * exceptions plus {@code RuntimeException} and {@code Error}, matched against catch clauses innermost first; a
+ * {@code finally} runs once per way in (normal, exception, return), and what leaves the end of its exceptional
+ * copy is not followed, as in the CFG.
+ *
+ * <p>Anything else (loops, {@code switch}, labels, {@code synchronized}, {@code assert}, patterns, unboxing of a
+ * lifetime value...) throws {@link Unsupported}, and the body goes to the CFG engine. With
+ * {@code -Dlifeguard.crossCheck=true} (set for the test suites) every body the walk handles is analysed by both
+ * engines and any difference is an error, so the two are held to each other by every test.
+ */
+final class StructuredWalk {
+  /** The body uses a construct the walk does not model; the CFG engine takes it. */
+  static final class Unsupported extends RuntimeException {
+    private static final Unsupported INSTANCE = new Unsupported();
+
+    private Unsupported() {
+      super("structured walk: unsupported construct", null, false, false);
+    }
+  }
+
+  private static final Object ROOT = new Object();
+
+  private final LifetimeRules rules;
+  private final Types types;
+  private final List<ClassSymbol> enclosingClasses;
+
+  /** Events per (tree, finally copy), replaced when a copy is walked again. */
+  final Map<Object, List<Event>> events = new LinkedHashMap<>();
+  /** The store where each lambda is created, per (lambda, finally copy). */
+  final Map<Object, LifetimeStore> lambdaStores = new LinkedHashMap<>();
+  LifetimeStore regularExit = LifetimeStore.BOTTOM;
+  LifetimeStore exceptionalExit = LifetimeStore.BOTTOM;
+
+  /** Which copy of enclosing finally blocks the walk is in (ROOT outside any). */
+  private Object copy = ROOT;
+  private final Deque<Frame> frames = new ArrayDeque<>();
+
+  StructuredWalk(LifetimeRules rules, Types types, List<ClassSymbol> enclosingClasses) {
+    this.rules = rules;
+    this.types = types;
+    this.enclosingClasses = enclosingClasses;
+  }
+
+  /** Walks a method or lambda body from {@code initial}. */
+  void run(Tree body, LifetimeStore initial) {
+    // An expression lambda's value is its result.
+    LifetimeStore end = body instanceof BlockTree b ? block(b, initial) : eval((ExpressionTree) body, initial).merged();
+    regularExit = regularExit.leastUpperBound(end);
+  }
+
+  // ---- try frames ----
+
+  /** An enclosing try statement: its catch clauses (while its block runs) and its finally (a block or a close). */
+  private static final class Frame {
+    final List<? extends CatchTree> catches;
+    boolean catchesActive;
+    final Map<CatchTree, LifetimeStore> catchIn = new LinkedHashMap<>();
+    final boolean hasFinally;
+    LifetimeStore finallyOnException = LifetimeStore.BOTTOM;
+    LifetimeStore finallyOnReturn = LifetimeStore.BOTTOM;
+
+    Frame(List<? extends CatchTree> catches, boolean hasFinally) {
+      this.catches = catches;
+      this.catchesActive = !catches.isEmpty();
+      this.hasFinally = hasFinally;
+    }
+  }
+
+  /** Routes an exception of type {@code cause}, thrown with store {@code s}, to where it lands. */
+  private void raise(Type cause, LifetimeStore s) {
+    if (s.isBottom()) {
+      return;
+    }
+    for (Frame f : frames) {
+      if (f.catchesActive) {
+        for (CatchTree c : f.catches) {
+          boolean definite = false;
+          boolean possible = false;
+          for (Type alt : caught(c)) {
+            if (types.isSubtype(types.erasure(cause), types.erasure(alt))) {
+              definite = true;
+            } else if (types.isSubtype(types.erasure(alt), types.erasure(cause))) {
+              possible = true;
+            }
+          }
+          if (definite || possible) {
+            f.catchIn.merge(c, s, LifetimeStore::leastUpperBound);
+          }
+          if (definite) {
+            return;
+          }
+        }
+      }
+      if (f.hasFinally) {
+        f.finallyOnException = f.finallyOnException.leastUpperBound(s);
+        return;
+      }
+    }
+    exceptionalExit = exceptionalExit.leastUpperBound(s);
+  }
+
+  private List<Type> caught(CatchTree c) {
+    Tree t = c.getParameter().getType();
+    List<Type> out = new ArrayList<>();
+    if (t instanceof UnionTypeTree u) {
+      for (Tree alt : u.getTypeAlternatives()) {
+        out.add((Type) ASTHelpers.getType(alt));
+      }
+    } else {
+      out.add((Type) ASTHelpers.getType(c.getParameter()));
+    }
+    return out;
+  }
+
+  private void doReturn(LifetimeStore s) {
+    if (s.isBottom()) {
+      return;
+    }
+    for (Frame f : frames) {
+      if (f.hasFinally) {
+        f.finallyOnReturn = f.finallyOnReturn.leastUpperBound(s);
+        return;
+      }
+    }
+    regularExit = regularExit.leastUpperBound(s);
+  }
+
+  /** The exceptions leaving a call or constructor: what it declares, plus RuntimeException and Error. */
+  private void raiseFrom(@Nullable MethodSymbol m, LifetimeStore before, LifetimeStore after, boolean afterOnException) {
+    LifetimeStore s = afterOnException ? after : before;
+    if (s.isBottom()) {
+      return;
+    }
+    if (m != null) {
+      for (Type t : m.getThrownTypes()) {
+        if (rules.counts(m, false, t)) {
+          raise(t, s);
+        }
+      }
+    }
+    for (Type t : List.of(rules.runtimeException(), rules.error())) {
+      if (rules.counts(m, false, t)) {
+        raise(t, s);
+      }
+    }
+  }
+
+  // ---- statements ----
+
+  private LifetimeStore block(BlockTree b, LifetimeStore s) {
+    for (StatementTree st : b.getStatements()) {
+      s = statement(st, s);
+    }
+    return s;
+  }
+
+  private LifetimeStore statement(StatementTree st, LifetimeStore s) {
+    if (s.isBottom()) {
+      return s;
+    }
+    switch (st) {
+      case BlockTree b -> {
+        return block(b, s);
+      }
+      case ExpressionStatementTree es -> {
+        return eval(es.getExpression(), s).merged();
+      }
+      case VariableTree v -> {
+        return declare(v, s);
+      }
+      case IfTree i -> {
+        Out c = eval(i.getCondition(), s);
+        LifetimeStore then = statement(i.getThenStatement(), c.then);
+        LifetimeStore els = i.getElseStatement() == null ? c.els : statement(i.getElseStatement(), c.els);
+        return then.leastUpperBound(els);
+      }
+      case ReturnTree r -> {
+        LifetimeStore after = r.getExpression() == null ? s : eval(r.getExpression(), s).merged();
+        doReturn(after);
+        return LifetimeStore.BOTTOM;
+      }
+      case ThrowTree t -> {
+        LifetimeStore after = eval(t.getExpression(), s).merged();
+        Type cause = (Type) ASTHelpers.getType(t.getExpression());
+        if (cause == null || cause.getKind() == TypeKind.TYPEVAR) {
+          throw Unsupported.INSTANCE;
+        }
+        raise(cause, after);
+        return LifetimeStore.BOTTOM;
+      }
+      case TryTree t -> {
+        return tryStatement(t, s);
+      }
+      case ClassTree c -> {
+        return s; // a local class: its methods are analysed on their own
+      }
+      default -> {
+        if (st.getKind() == Tree.Kind.EMPTY_STATEMENT) {
+          return s;
+        }
+        throw Unsupported.INSTANCE;
+      }
+    }
+  }
+
+  private LifetimeStore declare(VariableTree v, LifetimeStore s) {
+    if (v.getInitializer() == null) {
+      return s;
+    }
+    VarSymbol sym = ASTHelpers.getSymbol(v);
+    Out init = eval(v.getInitializer(), s);
+    LifetimeStore at = init.merged();
+    Operand target = new Operand(v, rules.localValue(sym, at), v.getName().toString(), sym.type, Operand.Shape.LOCAL, sym, null);
+    return assign(v, target, v.getInitializer(), init, at);
+  }
+
+  private LifetimeStore assign(Tree tree, Operand target, ExpressionTree value, Out valueOut, LifetimeStore at) {
+    ExpressionTree v = strip(value);
+    MethodSymbol call = null;
+    Operand callRecv = null;
+    if (v instanceof MethodInvocationTree mit) {
+      call = (MethodSymbol) ASTHelpers.getSymbol(mit);
+      callRecv = receiver(mit, call, at);
+    }
+    LifetimeRules.Step step =
+        rules.assign(tree, target, v, valueOf(v, at), valueOut.decides, call, callRecv, at);
+    record(tree, step.events());
+    return step.after();
+  }
+
+  private LifetimeStore tryStatement(TryTree t, LifetimeStore s) {
+    BlockTree fin = t.getFinallyBlock();
+    Frame frame = t.getCatches().isEmpty() && fin == null ? null : new Frame(t.getCatches(), fin != null);
+    if (frame != null) {
+      frames.push(frame);
+    }
+    LifetimeStore normal;
+    try {
+      normal = resources(t, 0, s);
+      if (frame != null) {
+        frame.catchesActive = false;
+        for (CatchTree c : t.getCatches()) {
+          LifetimeStore in = frame.catchIn.getOrDefault(c, LifetimeStore.BOTTOM);
+          normal = normal.leastUpperBound(block(c.getBlock(), in));
+        }
+      }
+    } finally {
+      if (frame != null) {
+        frames.pop();
+      }
+    }
+    if (fin == null) {
+      return normal;
+    }
+    return runFinally(frame, fin, null, normal);
+  }
+
+  /** The resources from {@code i} on, then the block: each resource closes in a finally of its own. */
+  private LifetimeStore resources(TryTree t, int i, LifetimeStore s) {
+    if (i == t.getResources().size()) {
+      return block(t.getBlock(), s);
+    }
+    if (!(t.getResources().get(i) instanceof VariableTree v) || s.isBottom()) {
+      throw Unsupported.INSTANCE;
+    }
+    s = declare(v, s);
+    Frame closes = new Frame(List.of(), true);
+    frames.push(closes);
+    LifetimeStore normal;
+    try {
+      normal = resources(t, i + 1, s);
+    } finally {
+      frames.pop();
+    }
+    return runFinally(closes, null, v, normal);
+  }
+
+  /**
+   * Runs a finally (a block, or the close of a resource) once per way in: normal completion, an exception (what
+   * leaves the end of that copy is not followed, as in the CFG), and returns (which then go on outward).
+   */
+  private LifetimeStore runFinally(Frame f, @Nullable BlockTree fin, @Nullable VariableTree resource, LifetimeStore normal) {
+    Tree at = fin != null ? fin : resource;
+    Object outer = copy;
+    try {
+      if (!f.finallyOnException.isBottom()) {
+        copy = List.of(outer, at, "exception");
+        finallyCopy(fin, resource, f.finallyOnException);
+      }
+      if (!f.finallyOnReturn.isBottom()) {
+        copy = List.of(outer, at, "return");
+        doReturn(finallyCopy(fin, resource, f.finallyOnReturn));
+      }
+      if (normal.isBottom()) {
+        return normal;
+      }
+      copy = List.of(outer, at, "normal");
+      return finallyCopy(fin, resource, normal);
+    } finally {
+      copy = outer;
+    }
+  }
+
+  private LifetimeStore finallyCopy(@Nullable BlockTree fin, @Nullable VariableTree resource, LifetimeStore s) {
+    return fin != null ? block(fin, s) : close(resource, s);
+  }
+
+  /** The implicit {@code close()} of a try-with-resources resource. */
+  private LifetimeStore close(VariableTree resource, LifetimeStore s) {
+    VarSymbol sym = ASTHelpers.getSymbol(resource);
+    MethodSymbol close = rules.closeMethod(sym.type);
+    if (close == null) {
+      throw Unsupported.INSTANCE;
+    }
+    Operand recv = new Operand(resource, rules.localValue(sym, s), resource.getName().toString(), sym.type,
+        Operand.Shape.LOCAL, sym, null);
+    LifetimeRules.Step step = rules.call(resource, false, close, recv, List.of(), rules.callValue(close, null, close.getReturnType()), s);
+    if (!step.events().isEmpty() || step.conditional()) {
+      throw Unsupported.INSTANCE; // events at a synthetic call: leave it to the CFG, which has a tree for it
+    }
+    raiseFrom(close, s, step.after(), step.afterOnException());
+    return step.after();
+  }
+
+  // ---- expressions ----
+
+  /** After an expression: the stores where it is true and false (the same store unless it decides a section). */
+  private record Out(LifetimeStore then, LifetimeStore els, @Nullable Object decides) {
+    static Out of(LifetimeStore s) {
+      return new Out(s, s, null);
+    }
+
+    LifetimeStore merged() {
+      return then == els ? then : then.leastUpperBound(els);
+    }
+  }
+
+  private static ExpressionTree strip(ExpressionTree e) {
+    while (e instanceof ParenthesizedTree p) {
+      e = p.getExpression();
+    }
+    return e;
+  }
+
+  private Out eval(@Nullable ExpressionTree e0, LifetimeStore s) {
+    if (e0 == null || s.isBottom()) {
+      return Out.of(s);
+    }
+    ExpressionTree e = strip(e0);
+    switch (e) {
+      case LiteralTree l -> {
+        return Out.of(s);
+      }
+      case IdentifierTree id -> {
+        Symbol sym = ASTHelpers.getSymbol(id);
+        if (isLocal(sym)) {
+          checkUnboxing(id, s);
+          LifetimeRules.Step split = rules.localRead(sym, ASTHelpers.getType(id) != null
+              && ASTHelpers.getType(id).getKind() == TypeKind.BOOLEAN, s);
+          return split == null ? Out.of(s) : new Out(split.then(), split.els(), split.decides());
+        }
+        if (isField(sym)) {
+          Operand field = operand(id, s);
+          record(id, rules.fieldAccess(id, field.receiver(), s));
+        }
+        return Out.of(s);
+      }
+      case MemberSelectTree ms -> {
+        Symbol sym = ASTHelpers.getSymbol(ms);
+        if (isField(sym)) {
+          if (sym.isStatic()) {
+            return Out.of(s);
+          }
+          s = eval(ms.getExpression(), s).merged();
+          Operand field = operand(ms, s);
+          record(ms, rules.fieldAccess(ms, field.receiver(), s));
+          return Out.of(s);
+        }
+        if (sym == null || sym.getKind() == ElementKind.PACKAGE || sym instanceof ClassSymbol) {
+          return Out.of(s);
+        }
+        throw Unsupported.INSTANCE; // Outer.this, and anything else
+      }
+      case MethodInvocationTree mit -> {
+        return call(mit, s);
+      }
+      case NewClassTree nc -> {
+        s = eval(nc.getEnclosingExpression(), s).merged();
+        for (ExpressionTree a : nc.getArguments()) {
+          s = eval(a, s).merged();
+        }
+        Symbol ctor = ASTHelpers.getSymbol(nc);
+        raiseFrom(ctor instanceof MethodSymbol m ? m : null, s, s, false);
+        return Out.of(s);
+      }
+      case AssignmentTree as -> {
+        ExpressionTree target = strip(as.getVariable());
+        Symbol sym = ASTHelpers.getSymbol(target);
+        if (isLocal(sym) && target instanceof IdentifierTree) {
+          Out v = eval(as.getExpression(), s);
+          LifetimeStore at = v.merged();
+          Operand t = new Operand(target, rules.localValue(sym, at), target.toString(), (Type) ASTHelpers.getType(target),
+              Operand.Shape.LOCAL, sym, null);
+          return Out.of(assign(as, t, as.getExpression(), v, at));
+        }
+        if (isField(sym)) {
+          LifetimeStore at = s;
+          if (target instanceof MemberSelectTree ms && !sym.isStatic()) {
+            at = eval(ms.getExpression(), at).merged();
+          }
+          // The CFG visits no field access for the target of a store: the store is the event.
+          Out v = eval(as.getExpression(), at);
+          at = v.merged();
+          return Out.of(assign(as, operand(target, at), as.getExpression(), v, at));
+        }
+        throw Unsupported.INSTANCE; // array elements
+      }
+      case CompoundAssignmentTree ca -> {
+        return Out.of(localUpdate(ca, ca.getVariable(), ca.getExpression(), s));
+      }
+      case UnaryTree u -> {
+        switch (u.getKind()) {
+          case LOGICAL_COMPLEMENT -> {
+            Out o = eval(u.getExpression(), s);
+            return new Out(o.els, o.then, null);
+          }
+          case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT -> {
+            return Out.of(localUpdate(u, u.getExpression(), null, s));
+          }
+          default -> {
+            return Out.of(eval(u.getExpression(), s).merged());
+          }
+        }
+      }
+      case BinaryTree b -> {
+        if (b.getKind() == Tree.Kind.CONDITIONAL_AND) {
+          Out l = eval(b.getLeftOperand(), s);
+          Out r = eval(b.getRightOperand(), l.then);
+          return new Out(r.then, l.els.leastUpperBound(r.els), r.decides);
+        }
+        if (b.getKind() == Tree.Kind.CONDITIONAL_OR) {
+          Out l = eval(b.getLeftOperand(), s);
+          Out r = eval(b.getRightOperand(), l.els);
+          return new Out(l.then.leastUpperBound(r.then), r.els, null);
+        }
+        s = eval(b.getLeftOperand(), s).merged();
+        return Out.of(eval(b.getRightOperand(), s).merged());
+      }
+      case ConditionalExpressionTree c -> {
+        Out cond = eval(c.getCondition(), s);
+        LifetimeStore t = eval(c.getTrueExpression(), cond.then).merged();
+        LifetimeStore f = eval(c.getFalseExpression(), cond.els).merged();
+        return Out.of(t.leastUpperBound(f));
+      }
+      case TypeCastTree tc -> {
+        return Out.of(eval(tc.getExpression(), s).merged());
+      }
+      case InstanceOfTree io -> {
+        if (io.getPattern() != null) {
+          throw Unsupported.INSTANCE;
+        }
+        return Out.of(eval(io.getExpression(), s).merged());
+      }
+      case LambdaExpressionTree lt -> {
+        lambdaStores.put(key(lt), s);
+        return Out.of(s);
+      }
+      case MemberReferenceTree mr -> {
+        s = eval(mr.getQualifierExpression(), s).merged();
+        return Out.of(s);
+      }
+      case NewArrayTree na -> {
+        if (na.getDimensions() != null) {
+          for (ExpressionTree d : na.getDimensions()) {
+            s = eval(d, s).merged();
+          }
+        }
+        if (na.getInitializers() != null) {
+          for (ExpressionTree i : na.getInitializers()) {
+            s = eval(i, s).merged();
+          }
+        }
+        return Out.of(s);
+      }
+      default -> throw Unsupported.INSTANCE;
+    }
+  }
+
+  /** {@code x += e}, {@code x++}: a local gets a number, which carries no lifetime. */
+  private LifetimeStore localUpdate(Tree tree, ExpressionTree variable, @Nullable ExpressionTree rhs, LifetimeStore s) {
+    ExpressionTree v = strip(variable);
+    Symbol sym = ASTHelpers.getSymbol(v);
+    if (!(v instanceof IdentifierTree) || !isLocal(sym)) {
+      throw Unsupported.INSTANCE;
+    }
+    if (rhs != null) {
+      s = eval(rhs, s).merged();
+    }
+    return s.withLocal(sym, LifetimeValue.NONE);
+  }
+
+  private Out call(MethodInvocationTree mit, LifetimeStore s) {
+    MethodSymbol m = (MethodSymbol) ASTHelpers.getSymbol(mit);
+    if (m == null) {
+      throw Unsupported.INSTANCE;
+    }
+    ExpressionTree select = mit.getMethodSelect();
+    if (select instanceof MemberSelectTree ms && !m.isStatic()) {
+      s = eval(ms.getExpression(), s).merged();
+    }
+    for (ExpressionTree a : mit.getArguments()) {
+      s = eval(a, s).merged();
+    }
+    Operand recv = receiver(mit, m, s);
+    checkUnboxing(recv, s);
+    List<Operand> args = arguments(mit, m, s);
+    LifetimeRules.Step step = rules.call(mit, true, m, recv, args, rules.callValue(m, mit, ASTHelpers.getType(mit)), s);
+    record(mit, step.events());
+    raiseFrom(m, s, step.after(), step.afterOnException());
+    return step.conditional() ? new Out(step.then(), step.els(), step.decides()) : Out.of(step.after());
+  }
+
+  /** The receiver as the CFG has it: the written expression, an implicit {@code this}, or the class of a static call. */
+  private @Nullable Operand receiver(MethodInvocationTree mit, MethodSymbol m, LifetimeStore s) {
+    ExpressionTree select = mit.getMethodSelect();
+    if (select instanceof MemberSelectTree ms) {
+      if (m.isStatic()) {
+        return new Operand(ms.getExpression(), LifetimeValue.NONE, ms.getExpression().toString(), null,
+            Operand.Shape.OTHER, null, null);
+      }
+      return operand(ms.getExpression(), s);
+    }
+    if (m.isStatic()) {
+      return new Operand(null, LifetimeValue.NONE, m.owner.getSimpleName().toString(), null, Operand.Shape.OTHER, null, null);
+    }
+    return implicitThis(m);
+  }
+
+  private List<Operand> arguments(MethodInvocationTree mit, MethodSymbol m, LifetimeStore s) {
+    List<? extends ExpressionTree> as = mit.getArguments();
+    boolean varargs = ((JCMethodInvocation) mit).varargsElement != null;
+    int fixed = varargs ? m.getParameters().size() - 1 : as.size();
+    List<Operand> out = new ArrayList<>(fixed + 1);
+    for (int i = 0; i < fixed; i++) {
+      out.add(operand(as.get(i), s));
+    }
+    if (varargs) {
+      // The CFG wraps the trailing arguments in one synthetic array: no lifetime of its own.
+      out.add(new Operand(null, LifetimeValue.NONE, "varargs", null, Operand.Shape.OTHER, null, null));
+    }
+    return out;
+  }
+
+  private Operand implicitThis(Symbol member) {
+    for (ClassSymbol c : enclosingClasses) {
+      if (c.isSubClass(member.owner, types)) {
+        return new Operand(null, rules.typeFacts(c.type), "this", c.type, Operand.Shape.IMPLICIT_THIS, null, null);
+      }
+    }
+    throw Unsupported.INSTANCE;
+  }
+
+  /** An expression at its point of use, as an operand. */
+  private Operand operand(ExpressionTree e0, LifetimeStore s) {
+    ExpressionTree e = strip(e0);
+    Type type = (Type) ASTHelpers.getType(e);
+    Symbol sym = e instanceof IdentifierTree || e instanceof MemberSelectTree ? ASTHelpers.getSymbol(e) : null;
+    if (e instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+      return new Operand(e, rules.typeFacts(type), "this", type, Operand.Shape.THIS, null, null);
+    }
+    if (isLocal(sym)) {
+      return new Operand(e, rules.localValue(sym, s), e.toString(), type, Operand.Shape.LOCAL, sym, null);
+    }
+    if (isField(sym)) {
+      Operand recv = sym.isStatic() ? null
+          : e instanceof MemberSelectTree ms ? operand(ms.getExpression(), s) : implicitThis(sym);
+      return new Operand(e, rules.declared(sym), e.toString(), type, Operand.Shape.FIELD, sym, recv);
+    }
+    return new Operand(e, valueOf(e, s), e.toString(), type, Operand.Shape.OTHER, null, null);
+  }
+
+  /** The value of an expression at {@code s}, without evaluating it again. */
+  private LifetimeValue valueOf(ExpressionTree e0, LifetimeStore s) {
+    ExpressionTree e = strip(e0);
+    switch (e) {
+      case IdentifierTree id -> {
+        Symbol sym = ASTHelpers.getSymbol(id);
+        if (id.getName().contentEquals("this")) {
+          return rules.typeFacts(ASTHelpers.getType(id));
+        }
+        return isLocal(sym) ? rules.localValue(sym, s) : isField(sym) ? rules.declared(sym) : LifetimeValue.NONE;
+      }
+      case MemberSelectTree ms -> {
+        Symbol sym = ASTHelpers.getSymbol(ms);
+        return isField(sym) ? rules.declared(sym) : LifetimeValue.NONE;
+      }
+      case MethodInvocationTree mit -> {
+        MethodSymbol m = (MethodSymbol) ASTHelpers.getSymbol(mit);
+        return rules.callValue(m, mit, ASTHelpers.getType(mit));
+      }
+      case TypeCastTree tc -> {
+        return valueOf(tc.getExpression(), s);
+      }
+      case ConditionalExpressionTree c -> {
+        return valueOf(c.getTrueExpression(), s).leastUpperBound(valueOf(c.getFalseExpression(), s));
+      }
+      case AssignmentTree as -> {
+        return valueOf(as.getExpression(), s);
+      }
+      case NewClassTree nc -> {
+        return rules.typeFacts(ASTHelpers.getType(nc));
+      }
+      default -> {
+        return LifetimeValue.NONE;
+      }
+    }
+  }
+
+  /** javac unboxes a boxed value with a call the CFG models and this walk does not: leave such bodies to the CFG. */
+  private void checkUnboxing(@Nullable Object o, LifetimeStore s) {
+    Type t = o instanceof Operand op ? op.type() : o instanceof Tree tr ? (Type) ASTHelpers.getType(tr) : null;
+    LifetimeValue v = o instanceof Operand op ? op.value() : o instanceof ExpressionTree e ? valueOf(e, s) : LifetimeValue.NONE;
+    if (t != null && v.binding() != null && types.unboxedType(t).getKind() != TypeKind.NONE) {
+      throw Unsupported.INSTANCE;
+    }
+  }
+
+  private static boolean isLocal(@Nullable Symbol sym) {
+    if (sym == null) {
+      return false;
+    }
+    return switch (sym.getKind()) {
+      case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE, BINDING_VARIABLE -> true;
+      default -> false;
+    };
+  }
+
+  private static boolean isField(@Nullable Symbol sym) {
+    return sym != null && (sym.getKind() == ElementKind.FIELD || sym.getKind() == ElementKind.ENUM_CONSTANT);
+  }
+
+  private Object key(Tree t) {
+    return copy == ROOT ? t : List.of(t, copy);
+  }
+
+  private void record(Tree t, List<Event> es) {
+    if (es.isEmpty()) {
+      events.remove(key(t));
+    } else {
+      events.put(key(t), es);
+    }
+  }
+}
