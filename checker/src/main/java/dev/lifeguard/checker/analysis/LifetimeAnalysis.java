@@ -375,6 +375,9 @@ public final class LifetimeAnalysis {
       try {
         w.run(code, initial);
       } catch (StructuredWalk.Unsupported e) {
+        if (DEBUG) {
+          LOG.info("Lifeguard: " + e.getMessage() + " in " + rules.body().name() + "; the CFG takes it");
+        }
         return null;
       }
       walkCount++;

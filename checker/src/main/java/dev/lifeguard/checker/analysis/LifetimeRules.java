@@ -163,13 +163,16 @@ final class LifetimeRules {
     return symtab.errorType;
   }
 
-  /** The {@code close()} a try-with-resources calls on a resource of type {@code t}: the most specific one. */
-  @Nullable MethodSymbol closeMethod(Type t) {
+  /**
+   * The no-argument method {@code name} of type {@code t}, the most specific one: the {@code close()} a
+   * try-with-resources calls, the {@code iterator()} of an enhanced for.
+   */
+  @Nullable MethodSymbol member(Type t, String name) {
     if (!(t.tsym instanceof ClassSymbol cs)) {
       return null;
     }
     for (ClassSymbol c : vocab.supertypesOf(cs)) {
-      for (Symbol m : c.members().getSymbolsByName(c.name.table.names.close)) {
+      for (Symbol m : c.members().getSymbolsByName(c.name.table.fromString(name))) {
         if (m instanceof MethodSymbol ms && ms.getParameters().isEmpty()) {
           return ms;
         }
@@ -233,7 +236,8 @@ final class LifetimeRules {
             new SectionState(SectionState.HELD | SectionState.FAILED, v.scopedSection(), device,
                 sym.getSimpleName().toString(), true, false));
       }
-    } else if (target.shape() == Operand.Shape.FIELD) {
+    } else if (target.shape() == Operand.Shape.FIELD && (v.drm() != null || v.binding() != null)) {
+      // Only a value with a lifetime can make a store wrong; a number or a plain object cannot.
       Symbol f = target.symbol();
       LifetimeValue rv = f.getModifiers().contains(Modifier.STATIC) || target.receiver() == null
           ? LifetimeValue.NONE

@@ -1,9 +1,18 @@
 package dev.lifeguard.checker.analysis;
 
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.LabeledStatementTree;
+import com.sun.source.tree.WhileLoopTree;
+import javax.lang.model.element.Name;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -65,11 +74,16 @@ import org.jspecify.annotations.Nullable;
 final class StructuredWalk {
   /** The body uses a construct the walk does not model; the CFG engine takes it. */
   static final class Unsupported extends RuntimeException {
-    private static final Unsupported INSTANCE = new Unsupported();
+    private static final Unsupported INSTANCE = new Unsupported("unsupported construct");
 
-    private Unsupported() {
-      super("structured walk: unsupported construct", null, false, false);
+    private Unsupported(String what) {
+      super("structured walk: " + what, null, false, false);
     }
+  }
+
+  /** Leaves the body to the CFG; names the construct when debugging. */
+  private static Unsupported unsupported(@Nullable Tree t) {
+    return LifetimeAnalysis.DEBUG ? new Unsupported(t == null ? "?" : t.getKind() + " " + t) : Unsupported.INSTANCE;
   }
 
   private static final Object ROOT = new Object();
@@ -237,7 +251,7 @@ final class StructuredWalk {
         LifetimeStore after = eval(t.getExpression(), s).merged();
         Type cause = (Type) ASTHelpers.getType(t.getExpression());
         if (cause == null || cause.getKind() == TypeKind.TYPEVAR) {
-          throw Unsupported.INSTANCE;
+          throw unsupported(t);
         }
         raise(cause, after);
         return LifetimeStore.BOTTOM;
@@ -248,11 +262,37 @@ final class StructuredWalk {
       case ClassTree c -> {
         return s; // a local class: its methods are analysed on their own
       }
+      case WhileLoopTree w -> {
+        return loop(null, s, w.getCondition(), w.getStatement(), List.of(), false);
+      }
+      case DoWhileLoopTree d -> {
+        return loop(null, s, d.getCondition(), d.getStatement(), List.of(), true);
+      }
+      case ForLoopTree f -> {
+        for (StatementTree init : f.getInitializer()) {
+          s = statement(init, s);
+        }
+        return loop(null, s, f.getCondition(), f.getStatement(), f.getUpdate(), false);
+      }
+      case EnhancedForLoopTree f -> {
+        return forEach(null, f, s);
+      }
+      case LabeledStatementTree l -> {
+        return labeled(l, s);
+      }
+      case BreakTree b -> {
+        jump(b.getLabel(), false, s);
+        return LifetimeStore.BOTTOM;
+      }
+      case ContinueTree c -> {
+        jump(c.getLabel(), true, s);
+        return LifetimeStore.BOTTOM;
+      }
       default -> {
         if (st.getKind() == Tree.Kind.EMPTY_STATEMENT) {
           return s;
         }
-        throw Unsupported.INSTANCE;
+        throw unsupported(st);
       }
     }
   }
@@ -315,7 +355,7 @@ final class StructuredWalk {
       return block(t.getBlock(), s);
     }
     if (!(t.getResources().get(i) instanceof VariableTree v) || s.isBottom()) {
-      throw Unsupported.INSTANCE;
+      throw unsupported(t);
     }
     s = declare(v, s);
     Frame closes = new Frame(List.of(), true);
@@ -362,18 +402,181 @@ final class StructuredWalk {
   /** The implicit {@code close()} of a try-with-resources resource. */
   private LifetimeStore close(VariableTree resource, LifetimeStore s) {
     VarSymbol sym = ASTHelpers.getSymbol(resource);
-    MethodSymbol close = rules.closeMethod(sym.type);
+    MethodSymbol close = rules.member(sym.type, "close");
     if (close == null) {
-      throw Unsupported.INSTANCE;
+      throw unsupported(resource);
     }
     Operand recv = new Operand(resource, rules.localValue(sym, s), resource.getName().toString(), sym.type,
         Operand.Shape.LOCAL, sym, null);
     LifetimeRules.Step step = rules.call(resource, false, close, recv, List.of(), rules.callValue(close, null, close.getReturnType()), s);
     if (!step.events().isEmpty() || step.conditional()) {
-      throw Unsupported.INSTANCE; // events at a synthetic call: leave it to the CFG, which has a tree for it
+      throw unsupported(resource); // events at a synthetic call: leave it to the CFG, which has a tree for it
     }
     raiseFrom(close, s, step.after(), step.afterOnException());
     return step.after();
+  }
+
+  // ---- loops and jumps ----
+
+  /** Where a break or continue lands: a loop (or a labeled statement), with what jumped to it. */
+  private static final class Target {
+    final @Nullable Name label;
+    final boolean isLoop;
+    final int frameDepth;
+    LifetimeStore breaks = LifetimeStore.BOTTOM;
+    LifetimeStore continues = LifetimeStore.BOTTOM;
+
+    Target(@Nullable Name label, boolean isLoop, int frameDepth) {
+      this.label = label;
+      this.isLoop = isLoop;
+      this.frameDepth = frameDepth;
+    }
+  }
+
+  private final Deque<Target> targets = new ArrayDeque<>();
+
+  private void jump(@Nullable Name label, boolean isContinue, LifetimeStore s) {
+    for (Target t : targets) {
+      if (label == null ? t.isLoop : label.equals(t.label)) {
+        // A jump out through a finally runs a copy of it first: left to the CFG.
+        int i = 0;
+        for (Frame f : frames) {
+          if (i++ >= frames.size() - t.frameDepth) {
+            break;
+          }
+          if (f.hasFinally) {
+            throw unsupported(null);
+          }
+        }
+        if (isContinue) {
+          t.continues = t.continues.leastUpperBound(s);
+        } else {
+          t.breaks = t.breaks.leastUpperBound(s);
+        }
+        return;
+      }
+    }
+    throw unsupported(null);
+  }
+
+  private LifetimeStore labeled(LabeledStatementTree l, LifetimeStore s) {
+    StatementTree body = l.getStatement();
+    switch (body) {
+      case WhileLoopTree w -> {
+        return loop(l.getLabel(), s, w.getCondition(), w.getStatement(), List.of(), false);
+      }
+      case DoWhileLoopTree d -> {
+        return loop(l.getLabel(), s, d.getCondition(), d.getStatement(), List.of(), true);
+      }
+      case ForLoopTree f -> {
+        for (StatementTree init : f.getInitializer()) {
+          s = statement(init, s);
+        }
+        return loop(l.getLabel(), s, f.getCondition(), f.getStatement(), f.getUpdate(), false);
+      }
+      case EnhancedForLoopTree f -> {
+        return forEach(l.getLabel(), f, s);
+      }
+      default -> {
+        Target t = new Target(l.getLabel(), false, frames.size());
+        targets.push(t);
+        try {
+          return statement(body, s).leastUpperBound(t.breaks);
+        } finally {
+          targets.pop();
+        }
+      }
+    }
+  }
+
+  /**
+   * A loop, to its fixpoint: the body is walked again while the store at its head grows (events of a tree are
+   * replaced on each walk, so the last walk, at the fixpoint, is what counts).
+   *
+   * @param bodyFirst a do-while: the body runs before the condition
+   */
+  private LifetimeStore loop(@Nullable Name label, LifetimeStore entry, @Nullable ExpressionTree cond,
+      StatementTree body, List<? extends ExpressionStatementTree> update, boolean bodyFirst) {
+    return fixpoint(label, entry, in -> condition(cond, in), bodyFirst, in -> statement(body, in), update);
+  }
+
+  private LifetimeStore fixpoint(@Nullable Name label, LifetimeStore entry,
+      java.util.function.Function<LifetimeStore, Out> cond, boolean bodyFirst, java.util.function.UnaryOperator<LifetimeStore> body,
+      List<? extends ExpressionStatementTree> update) {
+    LifetimeStore head = entry;
+    for (int round = 0; round < 64; round++) {
+      Target t = new Target(label, true, frames.size());
+      targets.push(t);
+      LifetimeStore exit;
+      LifetimeStore back;
+      try {
+        if (bodyFirst) {
+          LifetimeStore end = body.apply(head).leastUpperBound(t.continues);
+          Out c = cond.apply(end);
+          back = c.then;
+          exit = c.els;
+        } else {
+          Out c = cond.apply(head);
+          LifetimeStore end = body.apply(c.then).leastUpperBound(t.continues);
+          for (ExpressionStatementTree u : update) {
+            end = statement(u, end);
+          }
+          back = end;
+          exit = c.els;
+        }
+      } finally {
+        targets.pop();
+      }
+      LifetimeStore next = entry.leastUpperBound(back);
+      if (next.equals(head)) {
+        return exit.leastUpperBound(t.breaks);
+      }
+      head = next;
+    }
+    throw unsupported(null);
+  }
+
+  /** A loop condition; none (or the literal {@code true}) never exits. */
+  private Out condition(@Nullable ExpressionTree cond, LifetimeStore s) {
+    if (cond == null || (strip(cond) instanceof LiteralTree l && Boolean.TRUE.equals(l.getValue()))) {
+      return new Out(s, LifetimeStore.BOTTOM, null);
+    }
+    return eval(cond, s);
+  }
+
+  /**
+   * An enhanced for. Over an {@code Iterable}, the CFG calls {@code iterator()} on the expression (a use of it,
+   * reported at the expression) and assigns {@code next()} to the variable; over an array, an element, which
+   * carries no lifetime. Neither synthetic call has exception edges in the CFG.
+   */
+  private LifetimeStore forEach(@Nullable Name label, EnhancedForLoopTree f, LifetimeStore s) {
+    ExpressionTree expr = f.getExpression();
+    s = eval(expr, s).merged();
+    Type exprType = (Type) ASTHelpers.getType(expr);
+    VarSymbol var = ASTHelpers.getSymbol(f.getVariable());
+    LifetimeValue element;
+    if (exprType == null || var == null) {
+      throw unsupported(f);
+    }
+    if (exprType.getKind() == TypeKind.ARRAY) {
+      element = LifetimeValue.NONE;
+    } else {
+      MethodSymbol iterator = rules.member(exprType, "iterator");
+      if (iterator == null) {
+        throw unsupported(f);
+      }
+      LifetimeRules.Step it = rules.call(expr, false, iterator, operand(expr, s), List.of(), LifetimeValue.NONE, s);
+      for (Event e : it.events()) {
+        if (!(e instanceof Event.BindingUse)) {
+          throw unsupported(f);
+        }
+      }
+      record(strip(expr), it.events());
+      element = rules.typeFacts(var.type);
+    }
+    LifetimeValue value = element;
+    // hasNext() decides nothing the analysis tracks: both ways carry the head's store.
+    return fixpoint(label, s, Out::of, false, in -> statement(f.getStatement(), in.withLocal(var, value)), List.of());
   }
 
   // ---- expressions ----
@@ -433,7 +636,7 @@ final class StructuredWalk {
         if (sym == null || sym.getKind() == ElementKind.PACKAGE || sym instanceof ClassSymbol) {
           return Out.of(s);
         }
-        throw Unsupported.INSTANCE; // Outer.this, and anything else
+        throw unsupported(ms); // Outer.this, and anything else
       }
       case MethodInvocationTree mit -> {
         return call(mit, s);
@@ -467,7 +670,13 @@ final class StructuredWalk {
           at = v.merged();
           return Out.of(assign(as, operand(target, at), as.getExpression(), v, at));
         }
-        throw Unsupported.INSTANCE; // array elements
+        if (target instanceof ArrayAccessTree aa) {
+          // An array element carries no lifetime: the store is only its subexpressions.
+          s = eval(aa.getExpression(), s).merged();
+          s = eval(aa.getIndex(), s).merged();
+          return Out.of(eval(as.getExpression(), s).merged());
+        }
+        throw unsupported(as);
       }
       case CompoundAssignmentTree ca -> {
         return Out.of(localUpdate(ca, ca.getVariable(), ca.getExpression(), s));
@@ -509,9 +718,13 @@ final class StructuredWalk {
       case TypeCastTree tc -> {
         return Out.of(eval(tc.getExpression(), s).merged());
       }
+      case ArrayAccessTree aa -> {
+        s = eval(aa.getExpression(), s).merged();
+        return Out.of(eval(aa.getIndex(), s).merged());
+      }
       case InstanceOfTree io -> {
         if (io.getPattern() != null) {
-          throw Unsupported.INSTANCE;
+          throw unsupported(io);
         }
         return Out.of(eval(io.getExpression(), s).merged());
       }
@@ -536,7 +749,7 @@ final class StructuredWalk {
         }
         return Out.of(s);
       }
-      default -> throw Unsupported.INSTANCE;
+      default -> throw unsupported(e);
     }
   }
 
@@ -544,8 +757,20 @@ final class StructuredWalk {
   private LifetimeStore localUpdate(Tree tree, ExpressionTree variable, @Nullable ExpressionTree rhs, LifetimeStore s) {
     ExpressionTree v = strip(variable);
     Symbol sym = ASTHelpers.getSymbol(v);
+    if (isField(sym)) {
+      // A number stored into a field: no lifetime, so no store event; the read of the field is a use, which
+      // only matters through a binding-scoped receiver (left to the CFG, which reads it twice).
+      if (v instanceof MemberSelectTree ms && !sym.isStatic()) {
+        s = eval(ms.getExpression(), s).merged();
+      }
+      Operand target = operand(v, s);
+      if (target.receiver() != null && target.receiver().value().binding() != null) {
+        throw unsupported(variable);
+      }
+      return rhs == null ? s : eval(rhs, s).merged();
+    }
     if (!(v instanceof IdentifierTree) || !isLocal(sym)) {
-      throw Unsupported.INSTANCE;
+      throw unsupported(variable);
     }
     if (rhs != null) {
       s = eval(rhs, s).merged();
@@ -556,7 +781,7 @@ final class StructuredWalk {
   private Out call(MethodInvocationTree mit, LifetimeStore s) {
     MethodSymbol m = (MethodSymbol) ASTHelpers.getSymbol(mit);
     if (m == null) {
-      throw Unsupported.INSTANCE;
+      throw unsupported(mit);
     }
     ExpressionTree select = mit.getMethodSelect();
     if (select instanceof MemberSelectTree ms && !m.isStatic()) {
@@ -611,7 +836,7 @@ final class StructuredWalk {
         return new Operand(null, rules.typeFacts(c.type), "this", c.type, Operand.Shape.IMPLICIT_THIS, null, null);
       }
     }
-    throw Unsupported.INSTANCE;
+    throw unsupported(null);
   }
 
   /** An expression at its point of use, as an operand. */
@@ -675,7 +900,7 @@ final class StructuredWalk {
     Type t = o instanceof Operand op ? op.type() : o instanceof Tree tr ? (Type) ASTHelpers.getType(tr) : null;
     LifetimeValue v = o instanceof Operand op ? op.value() : o instanceof ExpressionTree e ? valueOf(e, s) : LifetimeValue.NONE;
     if (t != null && v.binding() != null && types.unboxedType(t).getKind() != TypeKind.NONE) {
-      throw Unsupported.INSTANCE;
+      throw unsupported(null);
     }
   }
 
