@@ -76,7 +76,6 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
         return Description.NO_MATCH;
       }
       Optional<String> holderRank = rankOfType(holder, state);
-      Map<ClassSymbol, ClassTree> userTypes = userTypes(state);
       for (Tree member : tree.getMembers()) {
         if (!(member instanceof VariableTree v)) {
           continue;
@@ -91,7 +90,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
           msg = backEdge(holder, holderRank.get(), f, state);
         }
         if (msg == null) {
-          msg = loop(holder, f, userTypes, state);
+          msg = loop(holder, f, state);
         }
         if (msg != null) {
           state.reportMatch(buildDescription(v).setMessage(msg).build());
@@ -124,11 +123,14 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
     return null;
   }
 
-  private static @Nullable String loop(
-      ClassSymbol holder, VarSymbol f, Map<ClassSymbol, ClassTree> userTypes, VisitorState state) {
+  private @Nullable String loop(ClassSymbol holder, VarSymbol f, VisitorState state) {
     for (Type t : heldTypes(f.type)) {
-      if (!(t.tsym instanceof ClassSymbol target) || target == holder || !userTypes.containsKey(target)
-          || !isCounted(f, t, state)) {
+      // The file's classes are collected only for a counted field: most fields are not.
+      if (!(t.tsym instanceof ClassSymbol target) || target == holder || !isCounted(f, t, state)) {
+        continue;
+      }
+      Map<ClassSymbol, ClassTree> userTypes = userTypes(state);
+      if (!userTypes.containsKey(target)) {
         continue;
       }
       List<ClassSymbol> path = pathTo(target, holder, userTypes, state);

@@ -120,7 +120,7 @@ public final class ReleaseOrdering extends AnalysisCheck {
    * A funcs object passed to a drm-managed KMS alloc or init ({@code @RegistersCleanup}) that overrides a
    * {@code @DestroyHook} method (study case D4).
    */
-  private static String destroyHook(Call c, VisitorState state) {
+  private String destroyHook(Call c, VisitorState state) {
     Optional<String> resource = Vocabulary.stringValue(c.method(), Vocabulary.REGISTERS_CLEANUP);
     if (resource.isEmpty() || !(c.tree() instanceof MethodInvocationTree call)) {
       return null;
@@ -168,7 +168,14 @@ public final class ReleaseOrdering extends AnalysisCheck {
     return init[0] instanceof NewClassTree || init[0] instanceof TypeCastTree ? funcsClass(init[0], state) : null;
   }
 
-  private static MethodSymbol overriddenDestroyHook(ClassSymbol cs, VisitorState state) {
+  // Asked for every argument of every cleanup registration; the answer is the class's.
+  private final Map<ClassSymbol, Optional<MethodSymbol>> destroyHooks = new java.util.WeakHashMap<>();
+
+  private MethodSymbol overriddenDestroyHook(ClassSymbol cs, VisitorState state) {
+    return destroyHooks.computeIfAbsent(cs, c -> Optional.ofNullable(findOverriddenDestroyHook(c, state))).orElse(null);
+  }
+
+  private static MethodSymbol findOverriddenDestroyHook(ClassSymbol cs, VisitorState state) {
     for (ClassSymbol c = cs; c != null; c = superclass(c)) {
       for (Symbol member : c.getEnclosedElements()) {
         if (member instanceof MethodSymbol ms && !Vocabulary.has(ms, Vocabulary.DESTROY_HOOK)) {
@@ -203,28 +210,29 @@ public final class ReleaseOrdering extends AnalysisCheck {
   /** The one place that writes this check's messages; null when the free is fine. */
   private String message(Free f, VisitorState state) {
     Body b = f.body();
-    String freed = Findings.src(state, f.freed());
-    String call = "`" + Findings.src(state, f.tree()) + "`";
+    // Source text only for a finding: most frees are fine.
+    java.util.function.Supplier<String> freed = () -> Findings.src(state, f.freed());
+    java.util.function.Supplier<String> call = () -> "`" + Findings.src(state, f.tree()) + "`";
     Origin owned = f.value().ownedByBinding() != null ? f.value().ownedByBinding() : ownedField(f.freed(), state);
     if (owned != null) {
-      return call + " puts or frees `" + freed + "`, but it comes from " + owned.text() + ", whose reference belongs"
+      return call.get() + " puts or frees `" + freed.get() + "`, but it comes from " + owned.text() + ", whose reference belongs"
           + " to devres (@OwnedBy(BINDING)): devres puts it at unbind and drmm frees the container last, so this is a"
           + " double put and a use after free; remove it and let devres drop the reference";
     }
     if (f.alreadyFreedAt() != null) {
-      return call + " puts or frees `" + freed + "` again: `" + Findings.src(state, f.alreadyFreedAt())
+      return call.get() + " puts or frees `" + freed.get() + "` again: `" + Findings.src(state, f.alreadyFreedAt())
           + "` already dropped this reference on a path to here, so this drops one the code does not own (a"
           + " refcount underflow: the object is freed while others still use it); put it once on every path";
     }
     if (b.context().releaseHook()) {
       if (f.container()) {
-        return call + " frees the container `" + freed + "` in the release hook, but " + b.context().why()
+        return call.get() + " frees the container `" + freed.get() + "` in the release hook, but " + b.context().why()
             + " and before the drm-managed actions and GEM teardown, which still use it; the drm core frees the"
             + " container itself after them: do not put or free it here";
       }
       Origin drm = f.value().drm();
       if (drm != null && !drm.fromType()) {
-        return call + " frees drm-managed `" + freed + "` (" + drm.text() + ") in the release hook, which runs"
+        return call.get() + " frees drm-managed `" + freed.get() + "` (" + drm.text() + ") in the release hook, which runs"
             + " before the drm-managed actions and GEM teardown: actions registered later may still use it, and"
             + " drmm frees it again at the end; let drmm release it";
       }
@@ -233,13 +241,13 @@ public final class ReleaseOrdering extends AnalysisCheck {
     if (b.context().isBound()) {
       Origin drm = f.value().drm();
       if (drm != null && !drm.fromType()) {
-        return call + " frees drm-managed `" + freed + "` (" + drm.text() + ") in " + b.context().describe()
+        return call.get() + " frees drm-managed `" + freed.get() + "` (" + drm.text() + ") in " + b.context().describe()
             + ": drmm frees it again at the final drm put, which can come long after unbind; let drmm release it";
       }
       if (f.reachedVia() != null && f.value().binding() == null) {
-        return call + " frees `" + freed + "`, which the drm device `" + f.reachedVia() + "` still reaches, but "
+        return call.get() + " frees `" + freed.get() + "`, which the drm device `" + f.reachedVia() + "` still reaches, but "
             + b.context().describe() + " and runs at unbind: the drm device lives until its last put (open fds,"
-            + " exported dma-bufs), and its callbacks (GEM free, dma-buf release) may use `" + freed
+            + " exported dma-bufs), and its callbacks (GEM free, dma-buf release) may use `" + freed.get()
             + "` after this; free it in the drm release hook, or allocate it with drmm";
       }
     }

@@ -150,12 +150,12 @@ public final class SectionDiscipline extends AnalysisCheck
     if (m == null || !Vocabulary.isEnter(m)) {
       return Description.NO_MATCH;
     }
-    String call = Findings.src(state, tree);
+    java.util.function.Supplier<String> call = () -> Findings.src(state, tree); // only for a finding
     Tree parent = state.getPath().getParentPath().getLeaf();
     if (!Vocabulary.isScopedEnter(m)) {
       if (parent instanceof ExpressionStatementTree) {
-        return describe(tree, "the result of `" + call + "` is ignored: enter fails once the device is unplugged, and"
-            + " then no section is held; test it: if (!" + call + ") return ...; try { ... } finally { exit(...); }");
+        return describe(tree, "the result of `" + call.get() + "` is ignored: enter fails once the device is unplugged, and"
+            + " then no section is held; test it: if (!" + call.get() + ") return ...; try { ... } finally { exit(...); }");
       }
       return Description.NO_MATCH;
     }
@@ -164,7 +164,7 @@ public final class SectionDiscipline extends AnalysisCheck
         && t.getResources().contains(v)) {
       Symbol var = ASTHelpers.getSymbol(v);
       if (!testsEntered(t, var)) {
-        return describe(tree, "the scoped section `" + v.getName() + "` is never tested: `" + call
+        return describe(tree, "the scoped section `" + v.getName() + "` is never tested: `" + call.get()
             + "` does not enter once the device is unplugged; test it before touching hardware: if (!"
             + v.getName() + ".entered()) return ...;");
       }
@@ -177,13 +177,13 @@ public final class SectionDiscipline extends AnalysisCheck
       TryTree later = tryWithResource(state, ASTHelpers.getSymbol(v));
       if (later != null) { // the Java 9 form: final DrmSection s = ...; try (s) { ... }
         return testsEntered(later, ASTHelpers.getSymbol(v)) ? Description.NO_MATCH
-            : describe(tree, "the scoped section `" + v.getName() + "` is never tested: `" + call + "` does not"
+            : describe(tree, "the scoped section `" + v.getName() + "` is never tested: `" + call.get() + "` does not"
                 + " enter once the device is unplugged; test it before touching hardware: if (!" + v.getName()
                 + ".entered()) return ...;");
       }
     }
-    return describe(tree, "`" + call + "` opens a scoped section: make it a try-with-resources resource so it is"
-        + " closed on every path: try (var s = " + call + ") { if (!s.entered()) return ...; ... }");
+    return describe(tree, "`" + call.get() + "` opens a scoped section: make it a try-with-resources resource so it is"
+        + " closed on every path: try (var s = " + call.get() + ") { if (!s.entered()) return ...; ... }");
   }
 
   /**
@@ -263,38 +263,38 @@ public final class SectionDiscipline extends AnalysisCheck
             + " exit in a finally: try { ... } finally { " + l.device() + ".exit(" + l.tokenName() + "); }";
       }
       case Event.ExitCall x -> {
-        String call = "`" + Findings.src(state, x.tree()) + "`";
+        java.util.function.Supplier<String> call = () -> "`" + Findings.src(state, x.tree()) + "`";
         int mask = x.mask();
         if (x.capturedFromOuter()) {
-          return call + " is in " + x.body().name() + ", which runs later (" + x.body().modeReason()
+          return call.get() + " is in " + x.body().name() + ", which runs later (" + x.body().modeReason()
               + "): it must not exit its creator's section, which has ended (or is exited twice) by the time this"
               + " runs; exit in the code that entered, and enter a section of its own here";
         }
         if (x.enteredOn() != null && (mask & SectionState.HELD) != 0) {
-          return call + " exits on `" + x.device() + "` the section that `" + x.tokenName() + "` entered on `"
+          return call.get() + " exits on `" + x.device() + "` the section that `" + x.tokenName() + "` entered on `"
               + x.enteredOn() + "`: exit on the device you entered";
         }
         if ((mask & SectionState.HELD) != 0) {
           if (mask == SectionState.HELD) {
             return null;
           }
-          return call + " can run when no section is held: on some path to it the enter failed or the section was"
+          return call.get() + " can run when no section is held: on some path to it the enter failed or the section was"
               + " already exited (" + SectionState.maskText(mask) + "); exit exactly once, only after a successful"
               + " enter";
         }
         if (mask == SectionState.FAILED) {
-          return call + " is on the failure branch: enter returned false, so there is no section to end; exit only"
+          return call.get() + " is on the failure branch: enter returned false, so there is no section to end; exit only"
               + " after a successful enter";
         }
         if (mask == SectionState.EXITED) {
-          return call + " is a double exit: the section of `" + x.tokenName() + "` was already exited on every"
+          return call.get() + " is a double exit: the section of `" + x.tokenName() + "` was already exited on every"
               + " path here";
         }
         if ((mask & SectionState.NEVER) != 0 && x.otherHeldToken() != null) {
-          return call + " uses the wrong token: `" + x.tokenName() + "` entered no section here, but `"
+          return call.get() + " uses the wrong token: `" + x.tokenName() + "` entered no section here, but `"
               + x.otherHeldToken() + "` did; exit with the token that enter gave";
         }
-        return call + " exits without a held section: `" + x.tokenName() + "` never entered, or its section failed"
+        return call.get() + " exits without a held section: `" + x.tokenName() + "` never entered, or its section failed"
             + " or was already exited (" + SectionState.maskText(mask) + ")";
       }
       case Event.ReEnter r -> {

@@ -85,6 +85,23 @@ final class Contexts {
    * type), else its own class's, else the functional interface it is used as through a method reference.
    */
   CodeContext ofMethod(MethodSymbol m, CompilationUnitTree unit) {
+    if (unit != cachedUnit) {
+      cachedUnit = unit;
+      cached.clear();
+    }
+    CodeContext c = cached.get(m);
+    if (c == null) {
+      c = computeOfMethod(m, unit);
+      cached.put(m, c);
+    }
+    return c;
+  }
+
+  // Every check asks for the context of the same methods: once per method and file.
+  private @Nullable CompilationUnitTree cachedUnit;
+  private final Map<MethodSymbol, CodeContext> cached = new IdentityHashMap<>();
+
+  private CodeContext computeOfMethod(MethodSymbol m, CompilationUnitTree unit) {
     String name = "`" + m.getSimpleName() + "`";
     Optional<CodeContext> d = direct(m, name + " is annotated");
     if (d.isPresent()) {

@@ -327,7 +327,8 @@ public final class LifetimeAnalysis {
       bodies.add(body);
       // The CFG builder scans the leaf of the path it is given: the body, not the method or lambda.
       Tree code = body.tree() instanceof MethodTree mt ? mt.getBody() : ((LambdaExpressionTree) body.tree()).getBody();
-      LifetimeRules rules = new LifetimeRules(vocab, symtab, body, unchecked, declaredIn(body.tree()));
+      LifetimeRules rules = new LifetimeRules(vocab, symtab, body, unchecked,
+          com.google.common.base.Suppliers.memoize(() -> declaredIn(body.tree())));
       BodyFlow flow = walk(path, code, rules, initial);
       if (flow == null) {
         flow = graph(new TreePath(path, code), ast, rules, initial);

@@ -27,10 +27,12 @@ final class LifetimeRules {
   private final Types types;
   private final Body body;
   private final boolean uncheckedExceptions;
-  private final Set<Symbol> ownVariables;
+  private final java.util.function.Supplier<Set<Symbol>> ownVariables;
   private final Symtab symtab;
 
-  LifetimeRules(Vocabulary vocab, Symtab symtab, Body body, boolean uncheckedExceptions, Set<Symbol> ownVariables) {
+  /** @param ownVariables the variables declared in the body, computed only if an exit needs them */
+  LifetimeRules(Vocabulary vocab, Symtab symtab, Body body, boolean uncheckedExceptions,
+      java.util.function.Supplier<Set<Symbol>> ownVariables) {
     this.vocab = vocab;
     this.symtab = symtab;
     this.types = vocab.types();
@@ -356,7 +358,7 @@ final class LifetimeRules {
         }
       }
       boolean captured = mask == SectionState.NEVER && body.mode() == Body.Mode.RUNS_LATER
-          && key instanceof Symbol sym && !ownVariables.contains(sym);
+          && key instanceof Symbol sym && !ownVariables.get().contains(sym);
       events.add(new Event.ExitCall(tree, body, key, tokenArg.text(), device, mask, enteredOn, other, captured));
       SectionState after = st == null
           ? new SectionState(SectionState.EXITED, null, device, tokenArg.text(), false, false)
