@@ -6,6 +6,11 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CaseLabelTree;
+import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ConstantCaseLabelTree;
+import com.sun.source.tree.DefaultCaseLabelTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
@@ -280,6 +285,9 @@ final class StructuredWalk {
       case LabeledStatementTree l -> {
         return labeled(l, s);
       }
+      case SwitchTree sw -> {
+        return switchStatement(sw, s);
+      }
       case BreakTree b -> {
         jump(b.getLabel(), false, s);
         return LifetimeStore.BOTTOM;
@@ -422,6 +430,7 @@ final class StructuredWalk {
   private static final class Target {
     final @Nullable Name label;
     final boolean isLoop;
+    boolean isSwitch;
     final int frameDepth;
     LifetimeStore breaks = LifetimeStore.BOTTOM;
     LifetimeStore continues = LifetimeStore.BOTTOM;
@@ -437,7 +446,7 @@ final class StructuredWalk {
 
   private void jump(@Nullable Name label, boolean isContinue, LifetimeStore s) {
     for (Target t : targets) {
-      if (label == null ? t.isLoop : label.equals(t.label)) {
+      if (label == null ? t.isLoop || (t.isSwitch && !isContinue) : label.equals(t.label)) {
         // A jump out through a finally runs a copy of it first: left to the CFG.
         int i = 0;
         for (Frame f : frames) {
@@ -534,6 +543,51 @@ final class StructuredWalk {
       head = next;
     }
     throw unsupported(null);
+  }
+
+  /**
+   * A switch statement with constant labels: every case can be entered from the selector, a case without
+   * {@code break} falls into the next (old form), and without a default the selector can match none.
+   */
+  private LifetimeStore switchStatement(SwitchTree sw, LifetimeStore s) {
+    s = eval(sw.getExpression(), s).merged();
+    Target t = new Target(null, false, frames.size());
+    t.isSwitch = true;
+    targets.push(t);
+    LifetimeStore fall = LifetimeStore.BOTTOM;
+    boolean hasDefault = false;
+    try {
+      for (CaseTree c : sw.getCases()) {
+        if (c.getGuard() != null) {
+          throw unsupported(c);
+        }
+        for (CaseLabelTree label : c.getLabels()) {
+          if (label instanceof DefaultCaseLabelTree) {
+            hasDefault = true;
+          } else if (!(label instanceof ConstantCaseLabelTree k) || k.getConstantExpression() instanceof LiteralTree l
+              && l.getKind() == Tree.Kind.NULL_LITERAL) {
+            throw unsupported(c); // patterns and null: the enhanced switch
+          }
+        }
+        LifetimeStore in = s.leastUpperBound(fall);
+        if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
+          Tree body = c.getBody();
+          LifetimeStore end = body instanceof StatementTree st ? statement(st, in)
+              : eval((ExpressionTree) body, in).merged();
+          t.breaks = t.breaks.leastUpperBound(end);
+          fall = LifetimeStore.BOTTOM;
+        } else {
+          for (StatementTree st : c.getStatements()) {
+            in = statement(st, in);
+          }
+          fall = in;
+        }
+      }
+    } finally {
+      targets.pop();
+    }
+    LifetimeStore exit = fall.leastUpperBound(t.breaks);
+    return hasDefault ? exit : exit.leastUpperBound(s);
   }
 
   /** A loop condition; none (or the literal {@code true}) never exits. */
