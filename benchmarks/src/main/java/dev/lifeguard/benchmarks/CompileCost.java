@@ -173,6 +173,7 @@ public final class CompileCost {
     for (int r = -warmup; r < rounds; r++) {
       for (int i = 0; i < modes.length; i++) {
         Mode m = modes[Math.floorMod(r + i, modes.length)]; // rotate the order: no mode always runs first
+        settle(); // the previous compile's garbage is collected before the clock starts, not charged to this one
         Result res = javac.compile(c, m, work.resolve("bench-out").resolve(c.name()).resolve(m.label()));
         System.err.printf(Locale.ROOT, "  round %d %-9s %8.3f s errors %d findings %d crashes %d%n", r,
             m.label(), res.nanos() / 1e9, res.errors(), res.findings().size(), res.crashes());
@@ -207,6 +208,11 @@ public final class CompileCost {
     if (c.name().startsWith("gen-") || c.name().startsWith("adversarial")) {
       scaling.put(c.name(), new double[] {c.lines(), plain * 1000 / k, off * 1000 / k, lg * 1000 / k});
     }
+  }
+
+  private static void settle() {
+    System.gc();
+    System.gc();
   }
 
   /** The 1-minute load average, to judge how noisy the machine was; "?" where unknown. */

@@ -506,13 +506,21 @@ final class StructuredWalk {
    */
   private LifetimeStore loop(@Nullable Name label, LifetimeStore entry, @Nullable ExpressionTree cond,
       StatementTree body, List<? extends ExpressionStatementTree> update, boolean bodyFirst) {
-    return fixpoint(label, entry, in -> condition(cond, in), bodyFirst, in -> statement(body, in), update);
+    return fixpoint(body, label, entry, in -> condition(cond, in), bodyFirst, in -> statement(body, in), update);
   }
 
-  private LifetimeStore fixpoint(@Nullable Name label, LifetimeStore entry,
+  /**
+   * The head store each loop (per finally copy) reached last time. An enclosing loop walks its body again, so a
+   * nested loop starts from there: the enclosing stores only grow, so its least fixpoint can only be larger, and
+   * the walk confirms it in one round instead of climbing again (nested loops stay linear, not exponential).
+   */
+  private final Map<Object, LifetimeStore> loopHeads = new java.util.HashMap<>();
+
+  private LifetimeStore fixpoint(Tree loop, @Nullable Name label, LifetimeStore entry,
       java.util.function.Function<LifetimeStore, Out> cond, boolean bodyFirst, java.util.function.UnaryOperator<LifetimeStore> body,
       List<? extends ExpressionStatementTree> update) {
-    LifetimeStore head = entry;
+    Object at = key(loop);
+    LifetimeStore head = entry.leastUpperBound(loopHeads.getOrDefault(at, LifetimeStore.BOTTOM));
     for (int round = 0; round < 64; round++) {
       Target t = new Target(label, true, frames.size());
       targets.push(t);
@@ -536,8 +544,9 @@ final class StructuredWalk {
       } finally {
         targets.pop();
       }
-      LifetimeStore next = entry.leastUpperBound(back);
+      LifetimeStore next = head.leastUpperBound(back);
       if (next.equals(head)) {
+        loopHeads.put(at, head);
         return exit.leastUpperBound(t.breaks);
       }
       head = next;
@@ -630,7 +639,7 @@ final class StructuredWalk {
     }
     LifetimeValue value = element;
     // hasNext() decides nothing the analysis tracks: both ways carry the head's store.
-    return fixpoint(label, s, Out::of, false, in -> statement(f.getStatement(), in.withLocal(var, value)), List.of());
+    return fixpoint(f, label, s, Out::of, false, in -> statement(f.getStatement(), in.withLocal(var, value)), List.of());
   }
 
   // ---- expressions ----
