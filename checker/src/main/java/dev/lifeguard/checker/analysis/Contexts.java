@@ -11,6 +11,7 @@ import com.sun.tools.javac.code.Type;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Infers the context of methods and lambdas from the vocabulary. */
@@ -85,46 +86,48 @@ final class Contexts {
    * type), else its own class's, else the functional interface it is used as through a method reference.
    */
   CodeContext ofMethod(MethodSymbol m, CompilationUnitTree unit) {
-    if (unit != cachedUnit) {
-      cachedUnit = unit;
-      cached.clear();
+    Optional<CodeContext> declared = declaredContexts.get(m);
+    if (declared == null) {
+      declared = declared(m);
+      declaredContexts.put(m, declared);
     }
-    CodeContext c = cached.get(m);
-    if (c == null) {
-      c = computeOfMethod(m, unit);
-      cached.put(m, c);
+    if (declared.isPresent()) {
+      return declared.get();
     }
-    return c;
+    CodeContext viaRef = methodRefs(unit).get(m);
+    return viaRef != null ? viaRef : CodeContext.UNKNOWN;
   }
 
-  // Every check asks for the context of the same methods: once per method and file.
-  private @Nullable CompilationUnitTree cachedUnit;
-  private final Map<MethodSymbol, CodeContext> cached = new IdentityHashMap<>();
+  // Every check asks for the context of the same methods; what their declarations say is asked once.
+  private final Map<MethodSymbol, Optional<CodeContext>> declaredContexts = new IdentityHashMap<>();
 
-  private CodeContext computeOfMethod(MethodSymbol m, CompilationUnitTree unit) {
+  /** The context the method's own declarations give it: its annotations, what it overrides, its class. */
+  private Optional<CodeContext> declared(MethodSymbol m) {
     String name = "`" + m.getSimpleName() + "`";
     Optional<CodeContext> d = direct(m, name + " is annotated");
     if (d.isPresent()) {
-      return d.get();
+      return d;
     }
-    for (MethodSymbol sup : ASTHelpers.findSuperMethods(m, vocab.types())) {
+    // Static, private methods and constructors override nothing.
+    boolean overrides = !m.isStatic() && !m.isConstructor()
+        && !m.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE);
+    for (MethodSymbol sup : overrides ? ASTHelpers.findSuperMethods(m, vocab.types()) : Set.<MethodSymbol>of()) {
       String where = name + " implements " + sup.owner.getSimpleName() + "." + sup.getSimpleName();
       d = direct(sup, where);
       if (d.isEmpty() && sup.owner instanceof ClassSymbol oc) {
         d = direct(oc, where);
       }
       if (d.isPresent()) {
-        return d.get().withManaged(managedOf(sup.owner));
+        return Optional.of(d.get().withManaged(managedOf(sup.owner)));
       }
     }
     if (m.owner instanceof ClassSymbol c && !m.isConstructor()) {
       d = direct(c, name + " is a method of " + c.getSimpleName());
       if (d.isPresent()) {
-        return d.get().withManaged(managedOf(c));
+        return Optional.of(d.get().withManaged(managedOf(c)));
       }
     }
-    CodeContext viaRef = methodRefs(unit).get(m);
-    return viaRef != null ? viaRef : CodeContext.UNKNOWN;
+    return Optional.empty();
   }
 
   /** The context a functional interface type declares, for a lambda or method reference of that type. */

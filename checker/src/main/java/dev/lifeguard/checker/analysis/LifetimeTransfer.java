@@ -144,19 +144,19 @@ final class LifetimeTransfer
     Type type = (Type) n.getType();
     if (n instanceof LocalVariableNode lv) {
       Symbol sym = (Symbol) lv.getElement();
-      return new Operand(tree, rules.localValue(sym, s), text(n), type, Operand.Shape.LOCAL, sym, null);
+      return new Operand(tree, rules.localValue(sym, s), fixedText(n), type, Operand.Shape.LOCAL, sym, null);
     }
     if (n instanceof FieldAccessNode fa) {
       Symbol f = (Symbol) fa.getElement();
       Operand recv = fa.isStatic() ? null : operand(fa.getReceiver(), s);
-      return new Operand(tree, rules.declared(f), text(n), type, Operand.Shape.FIELD, f, recv);
+      return new Operand(tree, rules.declared(f), fixedText(n), type, Operand.Shape.FIELD, f, recv);
     }
     if (n instanceof ThisNode) {
       boolean implicit = tree == null || !n.getInSource();
       return new Operand(
           tree, rules.typeFacts(type), text(n), type, implicit ? Operand.Shape.IMPLICIT_THIS : Operand.Shape.THIS, null, null);
     }
-    return new Operand(tree, valueOf(n, s), text(n), type, Operand.Shape.OTHER, null, null);
+    return new Operand(tree, valueOf(n, s), fixedText(n), type, Operand.Shape.OTHER, null, null);
   }
 
   private LifetimeValue valueOf(@Nullable Node n, LifetimeStore s) {
@@ -185,6 +185,11 @@ final class LifetimeTransfer
       return rules.typeFacts(n.getType());
     }
     return LifetimeValue.NONE;
+  }
+
+  /** The text of a node that is not its tree's source text; null where printing the tree (later, if ever) is right. */
+  private static @Nullable String fixedText(Node n) {
+    return n.getTree() != null && !(n instanceof ThisNode) ? null : text(n);
   }
 
   private static String text(@Nullable Node n) {

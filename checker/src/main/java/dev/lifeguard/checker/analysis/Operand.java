@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param tree its source tree (null for an implicit {@code this} or a node javac synthesised)
  * @param value its lifetime facts at the point of use
- * @param text its source text, for messages
+ * @param fixedText its text for messages when that is not its tree's source text (else null: the tree is printed
+ *     only if a message asks, which is rare)
  * @param type its static type, if known
  * @param shape what kind of expression it is
  * @param symbol the variable of a local or field read
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 record Operand(
     @Nullable Tree tree,
     LifetimeValue value,
-    String text,
+    @Nullable String fixedText,
     @Nullable Type type,
     Shape shape,
     @Nullable Symbol symbol,
@@ -36,6 +37,11 @@ record Operand(
     /** The receiver of an unqualified field read or instance call. */
     IMPLICIT_THIS,
     OTHER
+  }
+
+  /** Its source text, for messages. */
+  String text() {
+    return fixedText != null ? fixedText : tree != null ? tree.toString() : "this";
   }
 
   boolean isThis() {

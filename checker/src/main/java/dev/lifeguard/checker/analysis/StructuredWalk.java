@@ -719,7 +719,7 @@ final class StructuredWalk {
         if (isLocal(sym) && target instanceof IdentifierTree) {
           Out v = eval(as.getExpression(), s);
           LifetimeStore at = v.merged();
-          Operand t = new Operand(target, rules.localValue(sym, at), target.toString(), (Type) ASTHelpers.getType(target),
+          Operand t = new Operand(target, rules.localValue(sym, at), null, (Type) ASTHelpers.getType(target),
               Operand.Shape.LOCAL, sym, null);
           return Out.of(assign(as, t, as.getExpression(), v, at));
         }
@@ -867,7 +867,7 @@ final class StructuredWalk {
     ExpressionTree select = mit.getMethodSelect();
     if (select instanceof MemberSelectTree ms) {
       if (m.isStatic()) {
-        return new Operand(ms.getExpression(), LifetimeValue.NONE, ms.getExpression().toString(), null,
+        return new Operand(ms.getExpression(), LifetimeValue.NONE, null, null,
             Operand.Shape.OTHER, null, null);
       }
       return operand(ms.getExpression(), s);
@@ -911,14 +911,14 @@ final class StructuredWalk {
       return new Operand(e, rules.typeFacts(type), "this", type, Operand.Shape.THIS, null, null);
     }
     if (isLocal(sym)) {
-      return new Operand(e, rules.localValue(sym, s), e.toString(), type, Operand.Shape.LOCAL, sym, null);
+      return new Operand(e, rules.localValue(sym, s), null, type, Operand.Shape.LOCAL, sym, null);
     }
     if (isField(sym)) {
       Operand recv = sym.isStatic() ? null
           : e instanceof MemberSelectTree ms ? operand(ms.getExpression(), s) : implicitThis(sym);
-      return new Operand(e, rules.declared(sym), e.toString(), type, Operand.Shape.FIELD, sym, recv);
+      return new Operand(e, rules.declared(sym), null, type, Operand.Shape.FIELD, sym, recv);
     }
-    return new Operand(e, valueOf(e, s), e.toString(), type, Operand.Shape.OTHER, null, null);
+    return new Operand(e, valueOf(e, s), null, type, Operand.Shape.OTHER, null, null);
   }
 
   /** The value of an expression at {@code s}, without evaluating it again. */

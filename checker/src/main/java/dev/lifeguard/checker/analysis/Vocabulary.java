@@ -160,8 +160,19 @@ public final class Vocabulary {
     return result;
   }
 
-  /** The class and all its supertypes, the class first. */
+  /** The class and all its supertypes, the class first. Cached: asked for every call's exceptions. */
   List<ClassSymbol> supertypesOf(ClassSymbol cs) {
+    List<ClassSymbol> r = supertypes.get(cs);
+    if (r == null) {
+      r = List.copyOf(computeSupertypes(cs));
+      supertypes.put(cs, r);
+    }
+    return r;
+  }
+
+  private final Map<ClassSymbol, List<ClassSymbol>> supertypes = new java.util.IdentityHashMap<>();
+
+  private List<ClassSymbol> computeSupertypes(ClassSymbol cs) {
     java.util.ArrayList<ClassSymbol> out = new java.util.ArrayList<>();
     Deque<ClassSymbol> work = new ArrayDeque<>();
     Set<ClassSymbol> seen = new HashSet<>();
