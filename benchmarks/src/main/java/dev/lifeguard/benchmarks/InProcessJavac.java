@@ -56,8 +56,10 @@ public final class InProcessJavac {
    * @param crashes Error Prone crash reports and exceptions out of javac
    * @param firstErrors the first error messages, for the log
    */
-  public record Result(long nanos, int errors, List<String> findings, int crashes,
+  public record Result(long nanos, long cpuNanos, int errors, List<String> findings, int crashes,
       List<String> firstErrors) {}
+
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
   private static final Pattern CHECK_TAG = Pattern.compile("^\\[([A-Za-z0-9]+)\\]");
   private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -99,6 +101,7 @@ public final class InProcessJavac {
     System.gc();
     long start;
     long nanos;
+    long cpu;
     try (StandardJavaFileManager fm = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
       Iterable<? extends JavaFileObject> units = fm.getJavaFileObjectsFromPaths(corpus.files());
       var task = javac.getTask(log, fm, d -> {
@@ -117,6 +120,7 @@ public final class InProcessJavac {
         }
       }, options(mode, corpus, out), null, units);
       start = System.nanoTime();
+      long cpuStart = THREADS.getCurrentThreadCpuTime();
       try {
         task.call();
       } catch (RuntimeException | Error e) {
@@ -124,10 +128,11 @@ public final class InProcessJavac {
         firstErrors.add("javac threw " + e);
       }
       nanos = System.nanoTime() - start;
+      cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Result(nanos, errors[0], findings, crashes[0], firstErrors);
+    return new Result(nanos, cpu, errors[0], findings, crashes[0], firstErrors);
   }
 
   /**

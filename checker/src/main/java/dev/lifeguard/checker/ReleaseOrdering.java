@@ -15,6 +15,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.Types;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -175,20 +176,28 @@ public final class ReleaseOrdering extends AnalysisCheck {
     return destroyHooks.computeIfAbsent(cs, c -> Optional.ofNullable(findOverriddenDestroyHook(c, state))).orElse(null);
   }
 
+  /**
+   * The {@code @DestroyHook} method of a supertype that the class (or a superclass below that supertype) overrides.
+   * Looks at the few annotated methods of the supertypes, not at every method of the class.
+   */
   private static MethodSymbol findOverriddenDestroyHook(ClassSymbol cs, VisitorState state) {
-    for (ClassSymbol c = cs; c != null; c = superclass(c)) {
-      for (Symbol member : c.getEnclosedElements()) {
-        if (member instanceof MethodSymbol ms && !Vocabulary.has(ms, Vocabulary.DESTROY_HOOK)) {
-          for (MethodSymbol sup : ASTHelpers.findSuperMethods(ms, state.getTypes())) {
-            if (Vocabulary.has(sup, Vocabulary.DESTROY_HOOK)) {
-              return sup;
-            }
+    Types types = state.getTypes();
+    for (Type st : types.closure(cs.type)) {
+      if (!(st.tsym instanceof ClassSymbol sup) || sup == cs) {
+        continue;
+      }
+      for (Symbol member : sup.getEnclosedElements()) {
+        if (member instanceof MethodSymbol hook && Vocabulary.has(hook, Vocabulary.DESTROY_HOOK)) {
+          MethodSymbol impl = hook.implementation(cs, types, true);
+          if (impl != null && impl != hook && !Vocabulary.has(impl, Vocabulary.DESTROY_HOOK)) {
+            return hook;
           }
         }
       }
     }
     return null;
   }
+
 
   private static ClassSymbol superclass(ClassSymbol c) {
     Type sup = c.getSuperclass();

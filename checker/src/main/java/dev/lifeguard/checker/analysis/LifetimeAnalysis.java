@@ -81,6 +81,9 @@ public final class LifetimeAnalysis {
   /** Test hook: runs at the start of every method analysis, to prove failures are contained. */
   static volatile java.util.function.@Nullable Consumer<Tree> faultInjector;
 
+  /** Test hook: runs on every finished structured walk, to prove the cross-check catches a wrong one. */
+  static volatile java.util.function.@Nullable Consumer<StructuredWalk> walkTamper;
+
   /** Number of CFGs built in this compilation; visible for tests of the pre-filter. */
   private int cfgCount;
   /** Number of bodies the structured walk analysed without a CFG. */
@@ -382,6 +385,10 @@ public final class LifetimeAnalysis {
         return null;
       }
       walkCount++;
+      var tamper = walkTamper;
+      if (tamper != null) {
+        tamper.accept(w);
+      }
       Map<Tree, LifetimeStore> lambdas = new LinkedHashMap<>();
       w.lambdaStores.forEach((k, st) -> lambdas.merge(k instanceof List<?> l ? (Tree) l.get(0) : (Tree) k, st,
           LifetimeStore::leastUpperBound));

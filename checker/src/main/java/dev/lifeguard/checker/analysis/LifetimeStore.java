@@ -98,6 +98,11 @@ public final class LifetimeStore implements Store<LifetimeStore> {
     if (bottom) {
       return this;
     }
+    // Most assignments change nothing the analysis tracks (a number, a plain object): no copy.
+    LifetimeValue old = locals.get(sym);
+    if ((old == null ? v.isNone() : old.equals(v)) && !conds.containsKey(sym)) {
+      return this;
+    }
     Map<Object, LifetimeValue> m = new HashMap<>(locals);
     if (v.isNone()) {
       m.remove(sym);
