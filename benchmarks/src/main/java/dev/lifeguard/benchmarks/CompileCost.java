@@ -163,8 +163,8 @@ public final class CompileCost {
   }
 
   private void measure(Corpus c) {
-    int rounds = roundsOverride > 0 ? roundsOverride : c.lines() < 20_000 ? 11 : c.lines() < 120_000 ? 5 : 3;
-    int warmup = warmupOverride >= 0 ? warmupOverride : c.lines() < 20_000 ? 5 : 1;
+    int rounds = roundsOverride > 0 ? roundsOverride : c.lines() < 20_000 ? 15 : c.lines() < 120_000 ? 7 : 5;
+    int warmup = warmupOverride >= 0 ? warmupOverride : c.lines() < 20_000 ? 5 : 2;
     String loadBefore = loadAverage();
     System.err.printf(Locale.ROOT, "%s: %d files, %d lines; %d warm-up + %d rounds; load %s%n", c.name(),
         c.files().size(), c.lines(), warmup, rounds, loadBefore);
