@@ -349,12 +349,13 @@ public final class LifetimeAnalysis {
       leaks(flow.regularExit(), body, false, byTree);
       leaks(flow.exceptionalExit(), body, true, byTree);
 
+      Map<Tree, TreePath> paths = lambdaPaths(path, flow.lambdas().keySet());
       for (Map.Entry<Tree, LifetimeStore> e : flow.lambdas().entrySet()) {
         LambdaExpressionTree lt = (LambdaExpressionTree) e.getKey();
         if (e.getValue().isBottom()) {
           continue; // unreachable lambda
         }
-        TreePath lp = TreePath.getPath(path, lt);
+        TreePath lp = paths.get(lt);
         if (lp == null) {
           continue;
         }
@@ -362,6 +363,33 @@ public final class LifetimeAnalysis {
         LifetimeStore seed = seed(e.getValue(), lb);
         analyzeBody(lp, new UnderlyingAST.CFGLambda(lt, cls, method), lb, seed, method, cls);
       }
+    }
+
+    /**
+     * The paths of a body's lambdas, found in one scan (a search per lambda would be quadratic in a long method
+     * with many lambdas). Nested lambdas are found when their enclosing lambda is analysed.
+     */
+    private Map<Tree, TreePath> lambdaPaths(TreePath body, Set<Tree> lambdas) {
+      Map<Tree, TreePath> out = new java.util.IdentityHashMap<>();
+      if (lambdas.isEmpty()) {
+        return out;
+      }
+      new com.sun.source.util.TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree t, Void v) {
+          if (lambdas.contains(t)) {
+            out.put(t, getCurrentPath());
+            return null;
+          }
+          return super.visitLambdaExpression(t, v);
+        }
+
+        @Override
+        public Void visitClass(ClassTree t, Void v) {
+          return null; // a class's lambdas belong to its methods
+        }
+      }.scan(body, null);
+      return out;
     }
 
     /** The structured walk, or null when the body has a construct it leaves to the CFG. */
