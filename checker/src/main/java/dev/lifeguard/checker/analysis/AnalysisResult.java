@@ -4,7 +4,6 @@ import com.google.common.collect.ImmutableList;
 import com.sun.tools.javac.tree.JCTree;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The analysis of one method (or top-level lambda) and every lambda inside it: the bodies with their contexts,
@@ -27,7 +26,17 @@ public record AnalysisResult(ImmutableList<Body> bodies, ImmutableList<Event> ev
   }
 
   public <T extends Event> List<T> events(Class<T> kind) {
-    return events.stream().filter(kind::isInstance).map(kind::cast).collect(Collectors.toList());
+    // Six checks ask this of every method's result: a plain loop, nothing allocated when there is nothing.
+    List<T> out = null;
+    for (Event e : events) {
+      if (kind.isInstance(e)) {
+        if (out == null) {
+          out = new java.util.ArrayList<>();
+        }
+        out.add(kind.cast(e));
+      }
+    }
+    return out == null ? List.of() : out;
   }
 
   /** An S-expression of bodies and events, for tests and {@code -Dlifeguard.debug=true}. */
