@@ -9,6 +9,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -150,23 +151,43 @@ final class Contexts {
     return typeContext(c, where);
   }
 
+  private List<MemberReferenceTree> refsOfUnit = List.of();
+  private @Nullable CompilationUnitTree refsListUnit;
+
+  /** The method references of a file, from the analysis's one scan of it. */
+  void memberReferences(CompilationUnitTree unit, List<MemberReferenceTree> refs) {
+    refsListUnit = unit;
+    refsOfUnit = refs;
+  }
+
+  /** Methods used as method references in the file, with the context of the functional interface. */
   private Map<Symbol, CodeContext> methodRefs(CompilationUnitTree unit) {
     if (unit != refsUnit) {
       refsUnit = unit;
       Map<Symbol, CodeContext> map = new IdentityHashMap<>();
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitMemberReference(MemberReferenceTree t, Void v) {
-          Symbol target = ASTHelpers.getSymbol(t);
-          if (target != null) {
-            ofFunctionalType(ASTHelpers.getType(t), "`" + target.getSimpleName() + "`, used as a method reference,")
-                .ifPresent(c -> map.putIfAbsent(target, c));
-          }
-          return super.visitMemberReference(t, v);
+      List<MemberReferenceTree> refs = unit == refsListUnit ? refsOfUnit : collect(unit);
+      for (MemberReferenceTree t : refs) {
+        Symbol target = ASTHelpers.getSymbol(t);
+        if (target != null) {
+          ofFunctionalType(ASTHelpers.getType(t), "`" + target.getSimpleName() + "`, used as a method reference,")
+              .ifPresent(c -> map.putIfAbsent(target, c));
         }
-      }.scan(unit, null);
+      }
       methodRefs = map;
     }
     return methodRefs;
   }
+
+  private static List<MemberReferenceTree> collect(CompilationUnitTree unit) {
+    List<MemberReferenceTree> out = new java.util.ArrayList<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMemberReference(MemberReferenceTree t, Void v) {
+        out.add(t);
+        return super.visitMemberReference(t, v);
+      }
+    }.scan(unit, null);
+    return out;
+  }
+
 }

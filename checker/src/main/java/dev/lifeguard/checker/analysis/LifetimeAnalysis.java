@@ -143,48 +143,56 @@ public final class LifetimeAnalysis {
     return gateOpen;
   }
 
+  /**
+   * One full scan per file: whether it refers to the vocabulary, and its method references (which give helper
+   * methods a context, see {@link Contexts}). One pass for both, because a file in scope needs the second anyway.
+   */
   private boolean scanFile(CompilationUnitTree cu) {
+    List<MemberReferenceTree> refs = new ArrayList<>();
+    boolean[] inScope = {false};
     try {
-      if (mentions(cu, vocab::isInScope)) {
-        return true;
-      }
-      boolean[] inherited = {false}; // set by a declaration or a class that brings the vocabulary in
       new TreeScanner<Void, Void>() {
         @Override
-        public Void visitClass(ClassTree t, Void v) {
-          var sym = ASTHelpers.getSymbol(t);
-          if (sym != null && vocab.inheritsVocabulary(sym)) {
-            inherited[0] = true;
+        public Void scan(Tree t, Void v) {
+          if (t == null) {
             return null;
           }
-          return inherited[0] ? null : super.visitClass(t, v);
-        }
-
-        // Declarations count too: an annotated field, method or parameter is the vocabulary in use.
-        @Override
-        public Void visitVariable(com.sun.source.tree.VariableTree t, Void v) {
-          var sym = ASTHelpers.getSymbol(t);
-          if (sym != null && vocab.isInScope(sym)) {
-            inherited[0] = true;
-            return null;
+          if (!inScope[0]) {
+            inScope[0] = refersToVocabulary(t);
           }
-          return inherited[0] ? null : super.visitVariable(t, v);
-        }
-
-        @Override
-        public Void visitMethod(MethodTree t, Void v) {
-          var sym = ASTHelpers.getSymbol(t);
-          if (sym != null && vocab.isInScope(sym)) {
-            inherited[0] = true;
-            return null;
+          if (t instanceof MemberReferenceTree mr) {
+            refs.add(mr);
           }
-          return inherited[0] ? null : super.visitMethod(t, v);
+          return super.scan(t, v);
         }
       }.scan(cu, null);
-      return inherited[0];
     } catch (RuntimeException e) {
-      return true; // when in doubt, analyse: the per-method analysis contains its own failures
+      inScope[0] = true; // when in doubt, analyse: the per-method analysis contains its own failures
     }
+    contexts.memberReferences(cu, refs);
+    return inScope[0];
+  }
+
+  /** A use of a symbol with the vocabulary, or a declaration (class, field, method, parameter) that brings it in. */
+  private boolean refersToVocabulary(Tree t) {
+    if (t instanceof MethodInvocationTree || t instanceof NewClassTree || t instanceof IdentifierTree
+        || t instanceof MemberSelectTree || t instanceof MemberReferenceTree) {
+      var sym = ASTHelpers.getSymbol(t);
+      return sym != null && vocab.isInScope(sym);
+    }
+    if (t instanceof LambdaExpressionTree) {
+      var type = ASTHelpers.getType(t);
+      return type != null && type.tsym != null && vocab.isInScope(type.tsym);
+    }
+    if (t instanceof ClassTree c) {
+      var sym = ASTHelpers.getSymbol(c);
+      return sym != null && vocab.inheritsVocabulary(sym);
+    }
+    if (t instanceof VariableTree || t instanceof MethodTree) {
+      var sym = ASTHelpers.getSymbol(t);
+      return sym != null && vocab.isInScope(sym);
+    }
+    return false;
   }
 
   /**
