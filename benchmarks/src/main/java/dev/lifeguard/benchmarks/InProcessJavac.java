@@ -56,10 +56,50 @@ public final class InProcessJavac {
    * @param crashes Error Prone crash reports and exceptions out of javac
    * @param firstErrors the first error messages, for the log
    */
-  public record Result(long nanos, long cpuNanos, int errors, List<String> findings, int crashes,
+  public record Result(long nanos, long cpuNanos, long lifeguardNanos, int errors, List<String> findings, int crashes,
       List<String> firstErrors) {}
 
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
+   * The time Error Prone spent inside the Lifeguard checks in this compilation (its own per-check accounting,
+   * which wraps every matcher call; the shared analysis runs inside whichever check asks first). -1 if unknown.
+   */
+  private long lifeguardTime(Object context) {
+    if (context == null) {
+      return -1;
+    }
+    try {
+      Class<?> timingsClass = Class.forName("com.google.errorprone.ErrorProneTimings");
+      Object timings = timingsClass.getMethod("instance", Class.forName("com.sun.tools.javac.util.Context"))
+          .invoke(null, context);
+      long sum = 0;
+      for (var e : ((java.util.Map<?, ?>) timingsClass.getMethod("timings").invoke(timings)).entrySet()) {
+        if (lifeguardChecks.get(0).contains("-Xep:" + e.getKey() + ":")) {
+          long ns = ((java.time.Duration) e.getValue()).toNanos();
+          sum += ns;
+          if (Boolean.getBoolean("bench.debug")) {
+            System.err.printf(Locale.ROOT, "    %s %.1f ms%n", e.getKey(), ns / 1e6);
+          }
+        }
+      }
+      return sum;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      if (Boolean.getBoolean("bench.debug")) {
+        e.printStackTrace();
+      }
+      return -1;
+    }
+  }
+
+  /** javac's context of a task (reflection: this module compiles against the public API only). */
+  private static Object contextOf(JavaCompiler.CompilationTask task) {
+    try {
+      return task.getClass().getMethod("getContext").invoke(task);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
 
   private static final Pattern CHECK_TAG = Pattern.compile("^\\[([A-Za-z0-9]+)\\]");
   private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -102,6 +142,7 @@ public final class InProcessJavac {
     long start;
     long nanos;
     long cpu;
+    long self;
     try (StandardJavaFileManager fm = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
       Iterable<? extends JavaFileObject> units = fm.getJavaFileObjectsFromPaths(corpus.files());
       var task = javac.getTask(log, fm, d -> {
@@ -120,6 +161,8 @@ public final class InProcessJavac {
         }
       }, options(mode, corpus, out), null, units);
       start = System.nanoTime();
+      // The task drops its context when it ends: keep it, to read Error Prone's timings afterwards.
+      Object context = contextOf(task);
       long cpuStart = THREADS.getCurrentThreadCpuTime();
       try {
         task.call();
@@ -129,10 +172,11 @@ public final class InProcessJavac {
       }
       nanos = System.nanoTime() - start;
       cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      self = lifeguardTime(context);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Result(nanos, cpu, errors[0], findings, crashes[0], firstErrors);
+    return new Result(nanos, cpu, self, errors[0], findings, crashes[0], firstErrors);
   }
 
   /**

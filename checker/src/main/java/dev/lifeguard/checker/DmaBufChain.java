@@ -81,8 +81,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
           continue;
         }
         VarSymbol f = ASTHelpers.getSymbol(v);
-        if (f == null || f.getKind() != ElementKind.FIELD || f.isStatic() || Vocabulary.has(f, Vocabulary.WEAK)
-            || isSuppressed(v, state)) {
+        if (f == null || f.getKind() != ElementKind.FIELD || f.isStatic() || Vocabulary.has(f, Vocabulary.WEAK)) {
           continue;
         }
         String msg = null;
@@ -92,7 +91,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
         if (msg == null) {
           msg = loop(holder, f, state);
         }
-        if (msg != null) {
+        if (msg != null && !isSuppressed(v, state)) {
           state.reportMatch(buildDescription(v).setMessage(msg).build());
         }
       }
@@ -102,7 +101,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
     return Description.NO_MATCH;
   }
 
-  private static @Nullable String backEdge(ClassSymbol holder, String holderRank, VarSymbol f, VisitorState state) {
+  private @Nullable String backEdge(ClassSymbol holder, String holderRank, VarSymbol f, VisitorState state) {
     for (Type t : heldTypes(f.type)) {
       if (!isCounted(f, t, state)) {
         continue;
@@ -161,7 +160,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
   }
 
   /** A path of user types from {@code from} to {@code to} along counted fields ({@code from} first), or null. */
-  private static @Nullable List<ClassSymbol> pathTo(
+  private @Nullable List<ClassSymbol> pathTo(
       ClassSymbol from, ClassSymbol to, Map<ClassSymbol, ClassTree> userTypes, VisitorState state) {
     Map<ClassSymbol, ClassSymbol> parent = new HashMap<>();
     Deque<ClassSymbol> work = new ArrayDeque<>();
@@ -187,7 +186,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
     return null;
   }
 
-  private static List<ClassSymbol> countedEdges(
+  private List<ClassSymbol> countedEdges(
       ClassSymbol c, Map<ClassSymbol, ClassTree> userTypes, VisitorState state) {
     List<ClassSymbol> out = new ArrayList<>();
     for (Symbol m : c.getEnclosedElements()) {
@@ -214,26 +213,37 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
   }
 
   /** A counted reference: the field is {@code @Counted}, or it holds a {@code @Counted} type. */
-  private static boolean isCounted(VarSymbol f, Type t, VisitorState state) {
+  private boolean isCounted(VarSymbol f, Type t, VisitorState state) {
     if (Vocabulary.has(f, Vocabulary.COUNTED)) {
       return true;
     }
-    for (Type s : state.getTypes().closure(t)) {
-      if (Vocabulary.has(s.tsym, Vocabulary.COUNTED)) {
-        return true;
-      }
+    if (t.tsym == null) {
+      return false;
     }
-    return false;
+    // Asked for every field of every class: the answer is the type's, so once per type.
+    return countedTypes.computeIfAbsent(t.tsym, ts -> {
+      for (Type s : state.getTypes().closure(ts.type)) {
+        if (Vocabulary.has(s.tsym, Vocabulary.COUNTED)) {
+          return true;
+        }
+      }
+      return false;
+    });
   }
 
-  private static Optional<String> rankOfType(ClassSymbol c, VisitorState state) {
-    for (Type s : state.getTypes().closure(c.type)) {
-      Optional<String> r = Vocabulary.stringValue(s.tsym, Vocabulary.CHAIN_RANK);
-      if (r.isPresent()) {
-        return r;
+  private final Map<Symbol.TypeSymbol, Boolean> countedTypes = new java.util.WeakHashMap<>();
+  private final Map<ClassSymbol, Optional<String>> ranks = new java.util.WeakHashMap<>();
+
+  private Optional<String> rankOfType(ClassSymbol c, VisitorState state) {
+    return ranks.computeIfAbsent(c, k -> {
+      for (Type s : state.getTypes().closure(k.type)) {
+        Optional<String> r = Vocabulary.stringValue(s.tsym, Vocabulary.CHAIN_RANK);
+        if (r.isPresent()) {
+          return r;
+        }
       }
-    }
-    return Optional.empty();
+      return Optional.empty();
+    });
   }
 
   /** The file's classes, collected once per file: matchClass asks for every class of the file. */

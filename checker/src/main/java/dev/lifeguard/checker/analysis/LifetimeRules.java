@@ -74,6 +74,28 @@ final class LifetimeRules {
   /** The facts of a call's result, from the called method's declaration and its return type. */
   LifetimeValue callValue(MethodSymbol m, @Nullable Tree tree, @Nullable TypeMirror type) {
     LifetimeValue v = typeFacts(type);
+    LifetimeValue d = vocab.cachedCallFacts(m, this::declaredCallFacts);
+    if (d.binding() != null) {
+      v = v.withBinding(d.binding());
+    }
+    if (d.drm() != null) {
+      v = v.withDrm(d.drm());
+    }
+    if (d.ownedByBinding() != null) {
+      v = v.withOwned(d.ownedByBinding());
+    }
+    if (d.driverless() != null) {
+      v = v.withDriverless(d.driverless());
+    }
+    if (Vocabulary.isScopedEnter(m)) {
+      v = new LifetimeValue(v.binding(), v.drm(), v.ownedByBinding(), tree);
+    }
+    return v;
+  }
+
+  /** What a method's own annotations say of its result (asked once per method: every call asks). */
+  private LifetimeValue declaredCallFacts(MethodSymbol m) {
+    LifetimeValue v = LifetimeValue.NONE;
     String name = m.owner.getSimpleName() + "." + m.getSimpleName();
     if (Vocabulary.has(m, Vocabulary.BINDING_SCOPED)) {
       v = v.withBinding(new Origin(name));
@@ -86,9 +108,6 @@ final class LifetimeRules {
     }
     if (Vocabulary.has(m, Vocabulary.DRIVERLESS)) {
       v = v.withDriverless(new Origin(name));
-    }
-    if (Vocabulary.isScopedEnter(m)) {
-      v = new LifetimeValue(v.binding(), v.drm(), v.ownedByBinding(), tree);
     }
     return v;
   }
@@ -114,8 +133,12 @@ final class LifetimeRules {
     return v;
   }
 
-  /** Facts from a variable's declaration: its annotations and its type. */
+  /** Facts from a variable's declaration: its annotations and its type (once per variable: every read asks). */
   LifetimeValue declared(Symbol sym) {
+    return vocab.cachedDeclared(sym, this::computeDeclared);
+  }
+
+  private LifetimeValue computeDeclared(Symbol sym) {
     LifetimeValue v = typeFacts(sym.type);
     boolean field = sym.getKind() == ElementKind.FIELD;
     String what = field ? "field " + sym.owner.getSimpleName() + "." + sym.getSimpleName() : sym.getSimpleName().toString();
@@ -267,13 +290,12 @@ final class LifetimeRules {
       LifetimeValue value, LifetimeStore s) {
     List<Event> events = new ArrayList<>(2);
     boolean isStatic = m.isStatic();
-    Guard g = guard(s);
 
     // Uses of binding-scoped values: the receiver, and arguments handed to code that does not declare them.
     if (!isStatic && recv != null && recv.value().binding() != null && tree != null) {
       // A call javac synthesised has no source position of its own: report it at the receiver the user wrote.
       Tree at = inSource ? tree : receiverTree(recv, tree);
-      events.add(new Event.BindingUse(at, body, receiverTree(recv, tree), recv.value(), g));
+      events.add(new Event.BindingUse(at, body, receiverTree(recv, tree), recv.value(), guard(s)));
     }
     boolean vocabularyCall = Vocabulary.isEnter(m) || Vocabulary.has(m, Vocabulary.EXIT)
         || Vocabulary.has(m, Vocabulary.FREES) || Vocabulary.has(m, Vocabulary.BINDING_SCOPED);
@@ -285,7 +307,7 @@ final class LifetimeRules {
       }
       Operand a = args.get(i);
       if (a.value().binding() != null && a.tree() != null) {
-        events.add(new Event.BindingUse(a.tree(), body, a.tree(), a.value(), g));
+        events.add(new Event.BindingUse(a.tree(), body, a.tree(), a.value(), guard(s)));
       }
     }
 

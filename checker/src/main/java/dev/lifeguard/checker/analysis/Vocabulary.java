@@ -160,6 +160,29 @@ public final class Vocabulary {
     return result;
   }
 
+  private final Map<Symbol, LifetimeValue> declaredFacts = new java.util.IdentityHashMap<>();
+  private final Map<Symbol, LifetimeValue> callFacts = new java.util.IdentityHashMap<>();
+
+  /** The declared lifetime facts of a variable, computed once per compilation. */
+  LifetimeValue cachedDeclared(Symbol sym, java.util.function.Function<Symbol, LifetimeValue> compute) {
+    LifetimeValue v = declaredFacts.get(sym);
+    if (v == null) {
+      v = compute.apply(sym);
+      declaredFacts.put(sym, v);
+    }
+    return v;
+  }
+
+  /** What a method's annotations say of its result, computed once per compilation. */
+  LifetimeValue cachedCallFacts(MethodSymbol m, java.util.function.Function<MethodSymbol, LifetimeValue> compute) {
+    LifetimeValue v = callFacts.get(m);
+    if (v == null) {
+      v = compute.apply(m);
+      callFacts.put(m, v);
+    }
+    return v;
+  }
+
   /** The class and all its supertypes, the class first. Cached: asked for every call's exceptions. */
   List<ClassSymbol> supertypesOf(ClassSymbol cs) {
     List<ClassSymbol> r = supertypes.get(cs);
