@@ -64,7 +64,8 @@ public final class ModuleLifetime extends BugChecker
 
   @Override
   public Description matchClass(ClassTree tree, VisitorState state) {
-    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
+    // Holding a device needs taking a reference first: a file that takes none has nothing to scan for.
+    if (!LifetimeAnalysis.instance(state).fileAcquires(state)) {
       return Description.NO_MATCH;
     }
     try {

@@ -150,6 +150,7 @@ public final class LifetimeAnalysis {
   private boolean scanFile(CompilationUnitTree cu) {
     List<MemberReferenceTree> refs = new ArrayList<>();
     boolean[] inScope = {false};
+    gateAcquires = false;
     try {
       new TreeScanner<Void, Void>() {
         @Override
@@ -163,11 +164,15 @@ public final class LifetimeAnalysis {
           if (t instanceof MemberReferenceTree mr) {
             refs.add(mr);
           }
+          if (!gateAcquires && t instanceof MethodInvocationTree mit) {
+            gateAcquires = vocab.acquires(ASTHelpers.getSymbol(mit));
+          }
           return super.scan(t, v);
         }
       }.scan(cu, null);
     } catch (RuntimeException e) {
       inScope[0] = true; // when in doubt, analyse: the per-method analysis contains its own failures
+      gateAcquires = true;
     }
     contexts.memberReferences(cu, refs);
     return inScope[0];
@@ -194,6 +199,17 @@ public final class LifetimeAnalysis {
     }
     return false;
   }
+
+  /**
+   * Whether the file calls an {@code @Acquires} method (takes a counted drm device reference): the one thing a
+   * class must do for {@code ModuleLifetime}'s holder rule to have anything to say, asked before it scans a class.
+   */
+  public boolean fileAcquires(VisitorState state) {
+    fileInScope(state);
+    return gateAcquires;
+  }
+
+  private boolean gateAcquires;
 
   /**
    * Analyses the method or top-level lambda at {@code path}. Lambdas nested in a method are analysed with it;

@@ -160,6 +160,13 @@ public final class Vocabulary {
     return result;
   }
 
+  private final Map<Symbol, Boolean> acquiresCache = new java.util.IdentityHashMap<>();
+
+  /** {@code @Acquires} on a called method, cached per method. */
+  public boolean acquires(@Nullable Symbol m) {
+    return m != null && cached(m, acquiresCache, s -> has(s, ACQUIRES));
+  }
+
   private final Map<Symbol, LifetimeValue> declaredFacts = new java.util.IdentityHashMap<>();
   private final Map<Symbol, LifetimeValue> callFacts = new java.util.IdentityHashMap<>();
 
