@@ -172,20 +172,19 @@ public final class Vocabulary {
 
   /** The declared lifetime facts of a variable, computed once per compilation. */
   LifetimeValue cachedDeclared(Symbol sym, java.util.function.Function<Symbol, LifetimeValue> compute) {
-    LifetimeValue v = declaredFacts.get(sym);
-    if (v == null) {
-      v = compute.apply(sym);
-      declaredFacts.put(sym, v);
-    }
-    return v;
+    return memo(declaredFacts, sym, compute);
   }
 
   /** What a method's annotations say of its result, computed once per compilation. */
   LifetimeValue cachedCallFacts(MethodSymbol m, java.util.function.Function<MethodSymbol, LifetimeValue> compute) {
-    LifetimeValue v = callFacts.get(m);
+    return memo(callFacts, m, s -> compute.apply((MethodSymbol) s));
+  }
+
+  private static <V> V memo(Map<Symbol, V> cache, Symbol key, java.util.function.Function<Symbol, V> compute) {
+    V v = cache.get(key);
     if (v == null) {
-      v = compute.apply(m);
-      callFacts.put(m, v);
+      v = compute.apply(key);
+      cache.put(key, v);
     }
     return v;
   }
@@ -321,13 +320,7 @@ public final class Vocabulary {
   }
 
   private static boolean cached(Symbol sym, Map<Symbol, Boolean> cache, java.util.function.Predicate<Symbol> f) {
-    Boolean cachedValue = cache.get(sym);
-    if (cachedValue != null) {
-      return cachedValue;
-    }
-    boolean r = f.test(sym);
-    cache.put(sym, r);
-    return r;
+    return memo(cache, sym, f::test);
   }
 
   private boolean computeNeedsFlow(Symbol sym) {
