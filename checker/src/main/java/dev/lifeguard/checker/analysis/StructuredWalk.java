@@ -681,6 +681,7 @@ final class StructuredWalk {
         }
         if (isField(sym)) {
           Operand field = operand(id, s);
+          checkUnboxing(field, s);
           record(id, rules.fieldAccess(id, field.receiver(), s));
         }
         return Out.of(s);
@@ -693,6 +694,7 @@ final class StructuredWalk {
           }
           s = eval(ms.getExpression(), s).merged();
           Operand field = operand(ms, s);
+          checkUnboxing(field, s);
           record(ms, rules.fieldAccess(ms, field.receiver(), s));
           return Out.of(s);
         }
@@ -857,6 +859,7 @@ final class StructuredWalk {
     checkUnboxing(recv, s);
     List<Operand> args = arguments(mit, m, s);
     LifetimeRules.Step step = rules.call(mit, true, m, recv, args, rules.callValue(m, mit, ASTHelpers.getType(mit)), s);
+    checkUnboxing(new Operand(mit, step.value(), null, (Type) ASTHelpers.getType(mit), Operand.Shape.OTHER, null, null), s);
     record(mit, step.events());
     raiseFrom(m, s, step.after(), step.afterOnException());
     return step.conditional() ? new Out(step.then(), step.els(), step.decides()) : Out.of(step.after());

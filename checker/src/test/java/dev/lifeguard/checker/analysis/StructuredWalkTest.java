@@ -88,6 +88,41 @@ final class StructuredWalkTest {
   }
 
   @Test
+  void javacSynthesisedCallsOnLifetimeValues() {
+    helper
+        .addSourceLines(
+            "T.java",
+            """
+            import dev.lifeguard.annotations.*;
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            class T {
+              @BindingScoped java.util.List<Integer> rows;
+              @BindingScoped Integer level;
+
+              // The iterator() of an enhanced for is a use of `rows`: the walk models it (and agrees with the CFG).
+              @UserReachable("ioctl")
+              // BUG: Diagnostic contains: engine walk
+              int sum(MmioRegion regs) {
+                int s = 0;
+                for (int r : rows) {
+                  s += r;
+                }
+                return s;
+              }
+
+              // Unboxing a binding-scoped value is a call the CFG has and the walk does not.
+              @UserReachable("ioctl")
+              // BUG: Diagnostic contains: engine cfg
+              int next(MmioRegion regs) {
+                return level + 1;
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
   void theCrossCheckCatchesAWalkThatLosesAnEvent() {
     LifetimeAnalysis.walkTamper = w -> w.events.clear();
     try {
