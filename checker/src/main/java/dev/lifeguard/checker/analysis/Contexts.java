@@ -104,8 +104,9 @@ final class Contexts {
 
   /** The context the method's own declarations give it: its annotations, what it overrides, its class. */
   private Optional<CodeContext> declared(MethodSymbol m) {
+    // Only a symbol with Lifeguard annotations can declare a context: the message text is built only for those.
     String name = "`" + m.getSimpleName() + "`";
-    Optional<CodeContext> d = direct(m, name + " is annotated");
+    Optional<CodeContext> d = Vocabulary.hasVocabulary(m) ? direct(m, name + " is annotated") : Optional.empty();
     if (d.isPresent()) {
       return d;
     }
@@ -113,16 +114,21 @@ final class Contexts {
     boolean overrides = !m.isStatic() && !m.isConstructor()
         && !m.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE);
     for (MethodSymbol sup : overrides ? ASTHelpers.findSuperMethods(m, vocab.types()) : Set.<MethodSymbol>of()) {
+      boolean onMethod = Vocabulary.hasVocabulary(sup);
+      boolean onOwner = sup.owner instanceof ClassSymbol && Vocabulary.hasVocabulary(sup.owner);
+      if (!onMethod && !onOwner) {
+        continue;
+      }
       String where = name + " implements " + sup.owner.getSimpleName() + "." + sup.getSimpleName();
-      d = direct(sup, where);
-      if (d.isEmpty() && sup.owner instanceof ClassSymbol oc) {
-        d = direct(oc, where);
+      d = onMethod ? direct(sup, where) : Optional.empty();
+      if (d.isEmpty() && onOwner) {
+        d = direct(sup.owner, where);
       }
       if (d.isPresent()) {
         return Optional.of(d.get().withManaged(managedOf(sup.owner)));
       }
     }
-    if (m.owner instanceof ClassSymbol c && !m.isConstructor()) {
+    if (m.owner instanceof ClassSymbol c && !m.isConstructor() && Vocabulary.hasVocabulary(c)) {
       d = direct(c, name + " is a method of " + c.getSimpleName());
       if (d.isPresent()) {
         return Optional.of(d.get().withManaged(managedOf(c)));
@@ -130,6 +136,7 @@ final class Contexts {
     }
     return Optional.empty();
   }
+
 
   /** The context a functional interface type declares, for a lambda or method reference of that type. */
   Optional<CodeContext> ofFunctionalType(@Nullable Type t, String subject) {

@@ -180,6 +180,10 @@ final class LifetimeRules {
     return uncheckedExceptions;
   }
 
+  boolean isBoxed(@Nullable Type t) {
+    return vocab.isBoxed(t);
+  }
+
   Type runtimeException() {
     return symtab.runtimeExceptionType;
   }

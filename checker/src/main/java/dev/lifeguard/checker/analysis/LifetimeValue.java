@@ -37,16 +37,23 @@ public record LifetimeValue(
 
   @Override
   public LifetimeValue leastUpperBound(LifetimeValue other) {
-    if (this.equals(other)) {
+    // Asked at every read of a local: decide field by field, without comparing the origins' texts.
+    if (this == other || other.isNone()) {
       return this;
     }
-    return new LifetimeValue(
-        binding != null ? binding : other.binding,
-        drm != null ? drm : other.drm,
-        ownedByBinding != null ? ownedByBinding : other.ownedByBinding,
-        scopedSection != null ? scopedSection : other.scopedSection,
-        freedBy != null ? freedBy : other.freedBy,
-        driverless != null ? driverless : other.driverless);
+    if (isNone()) {
+      return other;
+    }
+    Origin b = binding != null ? binding : other.binding;
+    Origin d = drm != null ? drm : other.drm;
+    Origin o = ownedByBinding != null ? ownedByBinding : other.ownedByBinding;
+    Tree s = scopedSection != null ? scopedSection : other.scopedSection;
+    Tree f = freedBy != null ? freedBy : other.freedBy;
+    Origin dl = driverless != null ? driverless : other.driverless;
+    if (b == binding && d == drm && o == ownedByBinding && s == scopedSection && f == freedBy && dl == driverless) {
+      return this;
+    }
+    return new LifetimeValue(b, d, o, s, f, dl);
   }
 
   public LifetimeValue withDriverless(Origin o) {

@@ -674,14 +674,14 @@ final class StructuredWalk {
       case IdentifierTree id -> {
         Symbol sym = ASTHelpers.getSymbol(id);
         if (isLocal(sym)) {
-          checkUnboxing(id, s);
+          checkUnboxing(sym, s);
           LifetimeRules.Step split = rules.localRead(sym, ASTHelpers.getType(id) != null
               && ASTHelpers.getType(id).getKind() == TypeKind.BOOLEAN, s);
           return split == null ? Out.of(s) : new Out(split.then(), split.els(), split.decides());
         }
         if (isField(sym)) {
           Operand field = operand(id, s);
-          checkUnboxing(field, s);
+          checkUnboxing(field);
           record(id, rules.fieldAccess(id, field.receiver(), s));
         }
         return Out.of(s);
@@ -694,7 +694,7 @@ final class StructuredWalk {
           }
           s = eval(ms.getExpression(), s).merged();
           Operand field = operand(ms, s);
-          checkUnboxing(field, s);
+          checkUnboxing(field);
           record(ms, rules.fieldAccess(ms, field.receiver(), s));
           return Out.of(s);
         }
@@ -856,10 +856,12 @@ final class StructuredWalk {
       s = eval(a, s).merged();
     }
     Operand recv = receiver(mit, m, s);
-    checkUnboxing(recv, s);
+    checkUnboxing(recv);
     List<Operand> args = arguments(mit, m, s);
     LifetimeRules.Step step = rules.call(mit, true, m, recv, args, rules.callValue(m, mit, ASTHelpers.getType(mit)), s);
-    checkUnboxing(new Operand(mit, step.value(), null, (Type) ASTHelpers.getType(mit), Operand.Shape.OTHER, null, null), s);
+    if (step.value().binding() != null) {
+      checkUnboxing(new Operand(mit, step.value(), null, (Type) ASTHelpers.getType(mit), Operand.Shape.OTHER, null, null));
+    }
     record(mit, step.events());
     raiseFrom(m, s, step.after(), step.afterOnException());
     return step.conditional() ? new Out(step.then(), step.els(), step.decides()) : Out.of(step.after());
@@ -962,10 +964,14 @@ final class StructuredWalk {
   }
 
   /** javac unboxes a boxed value with a call the CFG models and this walk does not: leave such bodies to the CFG. */
-  private void checkUnboxing(@Nullable Object o, LifetimeStore s) {
-    Type t = o instanceof Operand op ? op.type() : o instanceof Tree tr ? (Type) ASTHelpers.getType(tr) : null;
-    LifetimeValue v = o instanceof Operand op ? op.value() : o instanceof ExpressionTree e ? valueOf(e, s) : LifetimeValue.NONE;
-    if (t != null && v.binding() != null && types.unboxedType(t).getKind() != TypeKind.NONE) {
+  private void checkUnboxing(@Nullable Operand op) {
+    if (op != null && op.value().binding() != null && rules.isBoxed(op.type())) {
+      throw unsupported(op.tree());
+    }
+  }
+
+  private void checkUnboxing(Symbol local, LifetimeStore s) {
+    if (rules.localValue(local, s).binding() != null && rules.isBoxed((Type) local.type)) {
       throw unsupported(null);
     }
   }

@@ -167,6 +167,14 @@ public final class Vocabulary {
     return m != null && cached(m, acquiresCache, s -> has(s, ACQUIRES));
   }
 
+  private final Map<Symbol, Boolean> boxed = new java.util.IdentityHashMap<>();
+
+  /** A boxed primitive type ({@code Integer}...), cached per class. */
+  boolean isBoxed(@Nullable Type t) {
+    return t != null && t.tsym != null && !t.isPrimitive()
+        && cached(t.tsym, boxed, s -> types.unboxedType(s.type).getKind() != javax.lang.model.type.TypeKind.NONE);
+  }
+
   private final Map<Symbol, LifetimeValue> declaredFacts = new java.util.IdentityHashMap<>();
   private final Map<Symbol, LifetimeValue> callFacts = new java.util.IdentityHashMap<>();
 
