@@ -268,19 +268,16 @@ final class StructuredWalk {
         return s; // a local class: its methods are analysed on their own
       }
       case WhileLoopTree w -> {
-        return loop(null, s, w.getCondition(), w.getStatement(), List.of(), false);
+        return loopStatement(null, w, s);
       }
       case DoWhileLoopTree d -> {
-        return loop(null, s, d.getCondition(), d.getStatement(), List.of(), true);
+        return loopStatement(null, d, s);
       }
       case ForLoopTree f -> {
-        for (StatementTree init : f.getInitializer()) {
-          s = statement(init, s);
-        }
-        return loop(null, s, f.getCondition(), f.getStatement(), f.getUpdate(), false);
+        return loopStatement(null, f, s);
       }
       case EnhancedForLoopTree f -> {
-        return forEach(null, f, s);
+        return loopStatement(null, f, s);
       }
       case LabeledStatementTree l -> {
         return labeled(l, s);
@@ -470,32 +467,33 @@ final class StructuredWalk {
 
   private LifetimeStore labeled(LabeledStatementTree l, LifetimeStore s) {
     StatementTree body = l.getStatement();
-    switch (body) {
-      case WhileLoopTree w -> {
-        return loop(l.getLabel(), s, w.getCondition(), w.getStatement(), List.of(), false);
-      }
-      case DoWhileLoopTree d -> {
-        return loop(l.getLabel(), s, d.getCondition(), d.getStatement(), List.of(), true);
-      }
+    if (body instanceof WhileLoopTree || body instanceof DoWhileLoopTree || body instanceof ForLoopTree
+        || body instanceof EnhancedForLoopTree) {
+      return loopStatement(l.getLabel(), body, s);
+    }
+    Target t = new Target(l.getLabel(), false, frames.size());
+    targets.push(t);
+    try {
+      return statement(body, s).leastUpperBound(t.breaks);
+    } finally {
+      targets.pop();
+    }
+  }
+
+  /** A loop statement, with the label a {@code break} or {@code continue} may name (null for none). */
+  private LifetimeStore loopStatement(@Nullable Name label, StatementTree loop, LifetimeStore s) {
+    return switch (loop) {
+      case WhileLoopTree w -> loop(label, s, w.getCondition(), w.getStatement(), List.of(), false);
+      case DoWhileLoopTree d -> loop(label, s, d.getCondition(), d.getStatement(), List.of(), true);
       case ForLoopTree f -> {
         for (StatementTree init : f.getInitializer()) {
           s = statement(init, s);
         }
-        return loop(l.getLabel(), s, f.getCondition(), f.getStatement(), f.getUpdate(), false);
+        yield loop(label, s, f.getCondition(), f.getStatement(), f.getUpdate(), false);
       }
-      case EnhancedForLoopTree f -> {
-        return forEach(l.getLabel(), f, s);
-      }
-      default -> {
-        Target t = new Target(l.getLabel(), false, frames.size());
-        targets.push(t);
-        try {
-          return statement(body, s).leastUpperBound(t.breaks);
-        } finally {
-          targets.pop();
-        }
-      }
-    }
+      case EnhancedForLoopTree f -> forEach(label, f, s);
+      default -> throw unsupported(loop);
+    };
   }
 
   /**
