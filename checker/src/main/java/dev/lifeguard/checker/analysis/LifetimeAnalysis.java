@@ -49,10 +49,12 @@ import org.jspecify.annotations.Nullable;
  * The shared lifetime analysis: intra-procedural, flow-sensitive, run once per method (and per lambda inside
  * it) and cached per compilation unit, read by every Lifeguard check.
  *
- * <p>It builds the method's control-flow graph with the dataflow library Error Prone ships, and runs a forward
- * analysis over {@link LifetimeStore}. A cheap pre-filter skips methods that mention no vocabulary. Any failure
- * inside the analysis of a method is caught: that method gets no finding (logged when
- * {@code -Dlifeguard.debug=true}). javac never crashes because of it.
+ * <p>Each body is analysed by one of two engines over {@link LifetimeStore}, both driving the same
+ * {@link LifetimeRules}: the {@link StructuredWalk} (a walk over the tree, for the structured bodies drivers are
+ * made of) or, for the rest, a forward dataflow analysis over the body's control-flow graph, with the dataflow
+ * library Error Prone ships. A scan per file skips files that never mention the vocabulary, and a pre-filter skips
+ * methods that call nothing that can make an event. Any failure inside the analysis of a method is caught: that
+ * method gets no finding and a note (logged when {@code -Dlifeguard.debug=true}). javac never crashes because of it.
  */
 public final class LifetimeAnalysis {
   private static final Context.Key<LifetimeAnalysis> KEY = new Context.Key<>();

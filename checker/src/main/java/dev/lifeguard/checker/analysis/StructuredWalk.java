@@ -63,17 +63,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The fast engine of the lifetime analysis: a walk over the body's tree in evaluation order, for bodies whose
- * control flow is structured the way driver code is (blocks, {@code if}, {@code return}, {@code throw},
- * {@code try}/{@code catch}/{@code finally}, try-with-resources, lambdas). It computes what the CFG engine
- * computes, through the same {@link LifetimeRules}, without building a graph: no node per subexpression and no
- * worklist, because a structured body needs neither. Exceptions follow the CFG's routing: a call's declared
+ * control flow is structured the way driver code is (blocks, {@code if}, loops to a fixpoint, {@code switch}
+ * statements, labeled {@code break}/{@code continue}, {@code return}, {@code throw}, {@code try}/{@code catch}/
+ * {@code finally}, try-with-resources, lambdas). It computes what the CFG engine computes, through the same
+ * {@link LifetimeRules}, without building a graph: no node per subexpression and no worklist, because a
+ * structured body needs neither. Exceptions follow the CFG's routing: a call's declared
  * exceptions plus {@code RuntimeException} and {@code Error}, matched against catch clauses innermost first; a
  * {@code finally} runs once per way in (normal, exception, return), and what leaves the end of its exceptional
  * copy is not followed, as in the CFG.
  *
- * <p>Anything else (loops, {@code switch}, labels, {@code synchronized}, {@code assert}, patterns, unboxing of a
- * lifetime value...) throws {@link Unsupported}, and the body goes to the CFG engine. With
- * {@code -Dlifeguard.crossCheck=true} (set for the test suites) every body the walk handles is analysed by both
+ * <p>Anything else (switch expressions, {@code synchronized}, {@code assert}, patterns, a jump out through a
+ * {@code finally}, unboxing of a lifetime value...) throws {@link Unsupported}, and the body goes to the CFG
+ * engine. With {@code -Dlifeguard.crossCheck=true} (set for the test suites) every body the walk handles is analysed by both
  * engines and any difference is an error, so the two are held to each other by every test.
  */
 final class StructuredWalk {
