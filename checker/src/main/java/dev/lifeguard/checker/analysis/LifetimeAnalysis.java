@@ -146,51 +146,115 @@ public final class LifetimeAnalysis {
   }
 
   /**
-   * One full scan per file: whether it refers to the vocabulary, and its method references (which give helper
-   * methods a context, see {@link Contexts}). One pass for both, because a file in scope needs the second anyway.
+   * One full scan per file: whether it refers to the vocabulary, which of its bodies need the flow analysis (the
+   * per-method pre-filter), whether it takes counted references, and its method references (which give helper
+   * methods a context, see {@link Contexts}). One pass for all, because a file in scope needs each of them.
    */
   private boolean scanFile(CompilationUnitTree cu) {
-    List<MemberReferenceTree> refs = new ArrayList<>();
-    boolean[] inScope = {false};
-    gateAcquires = false;
+    FileScan scan = new FileScan();
+    flowBodies.clear();
+    flowBodiesKnown = true;
     try {
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void scan(Tree t, Void v) {
-          if (t == null) {
-            return null;
-          }
-          if (!inScope[0]) {
-            inScope[0] = refersToVocabulary(t);
-          }
-          if (t instanceof MemberReferenceTree mr) {
-            refs.add(mr);
-          }
-          if (!gateAcquires && t instanceof MethodInvocationTree mit) {
-            gateAcquires = vocab.acquires(ASTHelpers.getSymbol(mit));
-          }
-          return super.scan(t, v);
-        }
-      }.scan(cu, null);
+      scan.scan(cu, null);
     } catch (RuntimeException e) {
-      inScope[0] = true; // when in doubt, analyse: the per-method analysis contains its own failures
-      gateAcquires = true;
+      // When in doubt, analyse: the per-method analysis contains its own failures.
+      scan.inScope = true;
+      scan.acquires = true;
+      flowBodiesKnown = false;
     }
-    contexts.memberReferences(cu, refs);
-    return inScope[0];
+    gateAcquires = scan.acquires;
+    contexts.memberReferences(cu, scan.refs);
+    return scan.inScope;
   }
 
-  /** A use of a symbol with the vocabulary, or a declaration (class, field, method, parameter) that brings it in. */
+  /** The bodies (methods, lambdas) of the current file that refer to something that can make an event. */
+  private final Set<Tree> flowBodies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** False when the file scan failed part way: then each body is asked with {@link #mentionsVocabulary}. */
+  private boolean flowBodiesKnown;
+
+  /** The file scan (see {@link #scanFile}). */
+  private final class FileScan extends TreeScanner<Void, Void> {
+    boolean inScope;
+    boolean acquires;
+    final List<MemberReferenceTree> refs = new ArrayList<>();
+    /** The bodies being scanned, innermost last. */
+    private final List<Tree> open = new ArrayList<>();
+    /**
+     * How many of the open bodies, from the outermost, are known to need the flow. A mention marks every open
+     * body (an enclosing method's pre-filter sees its nested lambdas and local classes), so the marked ones are
+     * always the outermost: while the innermost is marked, nothing inside it needs asking.
+     */
+    private int marked;
+
+    @Override
+    public Void scan(Tree t, Void v) {
+      if (t == null) {
+        return null;
+      }
+      boolean named = t instanceof MethodInvocationTree || t instanceof NewClassTree || t instanceof IdentifierTree
+          || t instanceof MemberSelectTree || t instanceof MemberReferenceTree;
+      int relevance = Vocabulary.NONE;
+      if (named) {
+        Symbol sym = ASTHelpers.getSymbol(t);
+        relevance = sym == null ? Vocabulary.NONE : vocab.relevance(sym);
+        if (!acquires && t instanceof MethodInvocationTree) {
+          acquires = vocab.acquires(sym);
+        }
+        if (t instanceof MemberReferenceTree mr) {
+          refs.add(mr);
+        }
+      } else if (t instanceof LambdaExpressionTree) {
+        var type = ASTHelpers.getType(t);
+        relevance = type == null || type.tsym == null ? Vocabulary.NONE : vocab.relevance(type.tsym);
+      } else if (!inScope) {
+        inScope = refersToVocabulary(t);
+      }
+      if (relevance != Vocabulary.NONE) {
+        inScope = true;
+        if (relevance == Vocabulary.FLOW && marked < open.size()) {
+          for (int i = marked; i < open.size(); i++) {
+            flowBodies.add(open.get(i));
+          }
+          marked = open.size();
+        }
+      }
+      return super.scan(t, v);
+    }
+
+    @Override
+    public Void visitMethod(MethodTree m, Void v) {
+      // The pre-filter reads the body only: a parameter of a drm type alone makes no event.
+      scan(m.getModifiers(), v);
+      scan(m.getReturnType(), v);
+      scan(m.getTypeParameters(), v);
+      scan(m.getParameters(), v);
+      scan(m.getReceiverParameter(), v);
+      scan(m.getThrows(), v);
+      scan(m.getDefaultValue(), v);
+      body(m, m.getBody());
+      return null;
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree l, Void v) {
+      scan(l.getParameters(), v);
+      body(l, l.getBody());
+      return null;
+    }
+
+    private void body(Tree owner, @Nullable Tree body) {
+      open.add(owner);
+      try {
+        scan(body, null);
+      } finally {
+        open.remove(open.size() - 1);
+        marked = Math.min(marked, open.size());
+      }
+    }
+  }
+
+  /** A declaration (class, field, method, parameter) that brings the vocabulary in. */
   private boolean refersToVocabulary(Tree t) {
-    if (t instanceof MethodInvocationTree || t instanceof NewClassTree || t instanceof IdentifierTree
-        || t instanceof MemberSelectTree || t instanceof MemberReferenceTree) {
-      var sym = ASTHelpers.getSymbol(t);
-      return sym != null && vocab.isInScope(sym);
-    }
-    if (t instanceof LambdaExpressionTree) {
-      var type = ASTHelpers.getType(t);
-      return type != null && type.tsym != null && vocab.isInScope(type.tsym);
-    }
     if (t instanceof ClassTree c) {
       var sym = ASTHelpers.getSymbol(c);
       return sym != null && vocab.inheritsVocabulary(sym);
@@ -243,11 +307,11 @@ public final class LifetimeAnalysis {
     try {
       Tree tree = path.getLeaf();
       if (tree instanceof MethodTree mt) {
-        if (mt.getBody() == null || !mentionsVocabulary(mt.getBody())) {
+        if (mt.getBody() == null || !needsFlow(mt, mt.getBody())) {
           return AnalysisResult.EMPTY;
         }
       } else if (tree instanceof LambdaExpressionTree lt) {
-        if (enclosingBody(path) != null || !mentionsVocabulary(lt.getBody())) {
+        if (enclosingBody(path) != null || !needsFlow(lt, lt.getBody())) {
           return AnalysisResult.EMPTY;
         }
       } else {
@@ -279,6 +343,11 @@ public final class LifetimeAnalysis {
       }
     }
     return null;
+  }
+
+  /** The pre-filter's answer for a method or lambda of the file in scope: from the file scan, else by a scan. */
+  private boolean needsFlow(Tree owner, Tree body) {
+    return flowBodiesKnown ? flowBodies.contains(owner) : mentionsVocabulary(body);
   }
 
   /**

@@ -64,8 +64,6 @@ public final class Vocabulary {
   private final Map<TypeSymbol, Boolean> bindingTypes = new IdentityHashMap<>();
   private final Map<TypeSymbol, Boolean> drmTypes = new IdentityHashMap<>();
   private final Map<ClassSymbol, Boolean> deviceTypes = new IdentityHashMap<>();
-  private final Map<Symbol, Boolean> inScope = new IdentityHashMap<>();
-  private final Map<Symbol, Boolean> flow = new IdentityHashMap<>();
 
   Vocabulary(Types types) {
     this.types = types;
@@ -310,25 +308,57 @@ public final class Vocabulary {
     return has(m, ENTER) && m.getReturnType().getKind() != javax.lang.model.type.TypeKind.BOOLEAN;
   }
 
+  /** {@link #relevance}: nothing of the vocabulary. */
+  static final int NONE = 0;
+  /** {@link #relevance}: puts the file in scope, but no event comes from it. */
+  static final int IN_SCOPE = 1;
+  /** {@link #relevance}: a body that refers to it needs the flow analysis (and the file is in scope). */
+  static final int FLOW = 2;
+
+  private static final Integer[] RELEVANCE = {NONE, IN_SCOPE, FLOW};
+
   /**
-   * A symbol that puts a file in scope: it, its parameters, its type or its owner carry the vocabulary. Cached per
-   * symbol; this is the file-level gate.
+   * How much a symbol matters, cached per symbol: {@link #FLOW} when it (or a parameter of it) carries the
+   * vocabulary or it is a variable or method of binding-scoped type; else {@link #IN_SCOPE} when it, its type or
+   * its owner has a lifetime, a context or a device; else {@link #NONE}. The file scan asks this of every name.
    */
+  int relevance(Symbol sym) {
+    if (sym instanceof VarSymbol v && v.owner instanceof MethodSymbol && v.getRawAttributes().isEmpty()) {
+      // A local or a parameter without annotations: only its type can matter, and types are far fewer.
+      return v.type == null || !(v.type.tsym instanceof ClassSymbol c) ? NONE : memo(typeRelevance, c, this::ofVariableType);
+    }
+    return memo(relevance, sym, this::computeRelevance);
+  }
+
+  private final Map<Symbol, Integer> relevance = new IdentityHashMap<>();
+  private final Map<Symbol, Integer> typeRelevance = new IdentityHashMap<>();
+
+  /** A symbol that puts a file in scope: it, its parameters, its type or its owner carry the vocabulary. */
   public boolean isInScope(Symbol sym) {
-    return cached(sym, inScope, this::computeInScope);
+    return relevance(sym) != NONE;
   }
 
   /**
-   * Whether a method refers to {@code sym} is reason enough to build its CFG: the symbol itself (or a parameter
+   * Whether a method refers to {@code sym} is reason enough to analyse its flow: the symbol itself (or a parameter
    * of it) carries the vocabulary, or it is a variable or method of binding-scoped type. Unlike {@link
    * #isInScope}, drm-lifetime types, device types and callback types alone do not count: no event comes from them.
    */
   public boolean needsFlow(Symbol sym) {
-    return cached(sym, flow, this::computeNeedsFlow);
+    return relevance(sym) == FLOW;
   }
 
   private static boolean cached(Symbol sym, Map<Symbol, Boolean> cache, java.util.function.Predicate<Symbol> f) {
     return memo(cache, sym, f::test);
+  }
+
+  private Integer computeRelevance(Symbol sym) {
+    return RELEVANCE[computeNeedsFlow(sym) ? FLOW : computeInScope(sym) ? IN_SCOPE : NONE];
+  }
+
+  /** The relevance of an unannotated variable of type {@code c}: what the type says (see computeInScope). */
+  private Integer ofVariableType(Symbol c) {
+    Type t = c.type;
+    return RELEVANCE[isBindingScopedType(t) ? FLOW : varTypeInScope(t) ? IN_SCOPE : NONE];
   }
 
   private boolean computeNeedsFlow(Symbol sym) {
@@ -347,9 +377,6 @@ public final class Vocabulary {
   }
 
   private boolean computeInScope(Symbol sym) {
-    if (computeNeedsFlow(sym)) {
-      return true;
-    }
     if (sym instanceof MethodSymbol m) {
       if (isDrmScopedType(m.getReturnType())) {
         return true;
@@ -357,11 +384,14 @@ public final class Vocabulary {
       return m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type));
     }
     if (sym instanceof VarSymbol || sym.getKind() == ElementKind.CLASS || sym.getKind() == ElementKind.INTERFACE) {
-      Type t = sym.type;
-      return isBindingScopedType(t) || isDrmScopedType(t) || isDeviceType(t)
-          || (t != null && t.tsym != null && hasAnyContext(t.tsym));
+      return varTypeInScope(sym.type);
     }
     return false;
+  }
+
+  private boolean varTypeInScope(@Nullable Type t) {
+    return isBindingScopedType(t) || isDrmScopedType(t) || isDeviceType(t)
+        || (t != null && t.tsym != null && hasAnyContext(t.tsym));
   }
 
   /** Whether a class or one of its supertypes carries the vocabulary (a callback it implements, a lifetime). */

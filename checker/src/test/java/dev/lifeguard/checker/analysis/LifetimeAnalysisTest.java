@@ -157,14 +157,44 @@ final class LifetimeAnalysisTest {
   }
 
   @Test
-  void methodsWithoutVocabularyAreSkippedByThePreFilter() {
-    helper
+  void thePreFilterAnalysesExactlyTheBodiesThatCanMakeAnEvent() {
+    TestApiAccess.add(CompilationTestHelper.newInstance(EngineChecker.class, getClass()))
         .addSourceLines(
             "T.java",
             """
+            import dev.lifeguard.runtime.bus.*;
+            import dev.lifeguard.runtime.drm.*;
+            import java.util.function.Consumer;
             class T {
+              // BUG: Diagnostic contains: engine walk
+              Consumer<MmioRegion> field = r -> r.writel(0, 1);
+              java.util.function.IntUnaryOperator plainField = x -> x + 1;
+
               int plain(int x) { return x + 1; }
-              void loop(java.util.List<String> xs) { for (String s : xs) { if (s.isEmpty()) break; } }
+
+              // A drm device in the signature alone makes no event: not analysed.
+              int onlyMentions(DrmDevice drm) { return drm.hashCode(); }
+
+              // BUG: Diagnostic contains: engine walk
+              void direct(MmioRegion regs) { regs.writel(0, 1); }
+
+              // The only mention is in a nested lambda: the method is analysed, with its lambda.
+              // BUG: Diagnostic contains: engine walk
+              void viaLambda(MmioRegion regs) {
+                Runnable r = () -> regs.writel(0, 1);
+                r.run();
+              }
+
+              // BUG: Diagnostic contains: engine walk
+              Object viaLocalClass() {
+                class Local {
+                  // BUG: Diagnostic contains: engine walk
+                  void m(Object o) { ((MmioRegion) o).writel(0, 1); }
+
+                  void quiet(int x) {}
+                }
+                return new Local();
+              }
             }
             """)
         .doTest();
