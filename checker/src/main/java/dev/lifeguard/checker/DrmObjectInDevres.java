@@ -255,12 +255,12 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
   /** The one place that writes this check's messages about stores; null when the store is fine. */
   private static String storeMessage(FieldStore s, VisitorState state, LifetimeAnalysis analysis) {
     Vocabulary vocab = analysis.vocabulary();
-    String value = Findings.src(state, s.valueTree());
     Type valueType = ASTHelpers.getType(s.valueTree());
     if (s.receiverValue().binding() != null && s.value().drm() != null && !vocab.isDeviceType(valueType)) {
-      return "`" + value + "` is a drm-lifetime object (" + s.value().drm().text() + ") stored into binding-scoped"
-          + " memory (" + s.receiverValue().binding().text() + ": freed at unbind): its callbacks and userspace can"
-          + " still reach it after unbind, and through it this memory; allocate the holder with drmm";
+      return "`" + Findings.src(state, s.valueTree()) + "` is a drm-lifetime object (" + s.value().drm().text()
+          + ") stored into binding-scoped memory (" + s.receiverValue().binding().text() + ": freed at unbind): its"
+          + " callbacks and userspace can still reach it after unbind, and through it this memory; allocate the"
+          + " holder with drmm";
     }
     Symbol f = s.field();
     if (s.value().binding() != null
@@ -268,7 +268,7 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
         && !vocab.isBindingScopedType(f.type)
         && f.owner instanceof ClassSymbol owner
         && userReachableHolder(owner, vocab, analysis, state)) {
-      return "`" + value + "` is binding-scoped (" + s.value().binding().text() + ": released at unbind) but is"
+      return "`" + Findings.src(state, s.valueTree()) + "` is binding-scoped (" + s.value().binding().text() + ": released at unbind) but is"
           + " stored in field `" + owner.getSimpleName() + "." + f.getSimpleName() + "`, which does not declare"
           + " @BindingScoped, and " + owner.getSimpleName() + " is reachable from userspace after unbind: declare the"
           + " field @BindingScoped so every use is checked for a section, or keep it out of drm-lifetime objects";

@@ -14,6 +14,7 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -260,17 +261,29 @@ public final class ModuleLifetime extends BugChecker
   }
 
   private static void scanWithHelpers(Tree body, VisitorState state, Vocabulary vocab, Facts f) {
+    CompilationUnitTree unit = state.getPath().getCompilationUnit();
+    // The methods declared in this file, by symbol: collected only once a call reaches one of them.
     Map<MethodSymbol, MethodTree> local = new HashMap<>();
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitMethod(MethodTree m, Void v) {
-        MethodSymbol s = ASTHelpers.getSymbol(m);
-        if (s != null && m.getBody() != null) {
-          local.put(s, m);
-        }
-        return super.visitMethod(m, v);
+    boolean[] collected = {false};
+    java.util.function.Function<MethodSymbol, MethodTree> helperOf = m -> {
+      if (m == null || m.outermostClass() == null || m.outermostClass().sourcefile != unit.getSourceFile()) {
+        return null;
       }
-    }.scan(state.getPath().getCompilationUnit(), null);
+      if (!collected[0]) {
+        collected[0] = true;
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitMethod(MethodTree mt, Void v) {
+            MethodSymbol s = ASTHelpers.getSymbol(mt);
+            if (s != null && mt.getBody() != null) {
+              local.put(s, mt);
+            }
+            return super.visitMethod(mt, v);
+          }
+        }.scan(unit, null);
+      }
+      return local.get(m);
+    };
     Deque<Tree> work = new ArrayDeque<>();
     Set<Tree> seen = new HashSet<>();
     work.add(body);
@@ -296,7 +309,7 @@ public final class ModuleLifetime extends BugChecker
           if (select instanceof com.sun.source.tree.MemberSelectTree ms) {
             noteDriver(ms.getExpression());
           }
-          MethodTree helper = m == null ? null : local.get(m);
+          MethodTree helper = helperOf.apply(m);
           if (helper != null) {
             work.add(helper.getBody());
           }

@@ -17,6 +17,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Types;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -180,22 +181,33 @@ public final class ReleaseOrdering extends AnalysisCheck {
    * The {@code @DestroyHook} method of a supertype that the class (or a superclass below that supertype) overrides.
    * Looks at the few annotated methods of the supertypes, not at every method of the class.
    */
-  private static MethodSymbol findOverriddenDestroyHook(ClassSymbol cs, VisitorState state) {
+  private MethodSymbol findOverriddenDestroyHook(ClassSymbol cs, VisitorState state) {
     Types types = state.getTypes();
     for (Type st : types.closure(cs.type)) {
       if (!(st.tsym instanceof ClassSymbol sup) || sup == cs) {
         continue;
       }
-      for (Symbol member : sup.getEnclosedElements()) {
-        if (member instanceof MethodSymbol hook && Vocabulary.has(hook, Vocabulary.DESTROY_HOOK)) {
-          MethodSymbol impl = hook.implementation(cs, types, true);
-          if (impl != null && impl != hook && !Vocabulary.has(impl, Vocabulary.DESTROY_HOOK)) {
-            return hook;
-          }
+      for (MethodSymbol hook : declaredHooks.computeIfAbsent(sup, ReleaseOrdering::declaredDestroyHooks)) {
+        MethodSymbol impl = hook.implementation(cs, types, true);
+        if (impl != null && impl != hook && !Vocabulary.has(impl, Vocabulary.DESTROY_HOOK)) {
+          return hook;
         }
       }
     }
     return null;
+  }
+
+  // Per supertype: most declare no destroy hook, and every funcs class asks about the same few supertypes.
+  private final Map<ClassSymbol, List<MethodSymbol>> declaredHooks = new java.util.WeakHashMap<>();
+
+  private static List<MethodSymbol> declaredDestroyHooks(ClassSymbol sup) {
+    List<MethodSymbol> out = new java.util.ArrayList<>();
+    for (Symbol member : sup.getEnclosedElements()) {
+      if (member instanceof MethodSymbol hook && Vocabulary.has(hook, Vocabulary.DESTROY_HOOK)) {
+        out.add(hook);
+      }
+    }
+    return out;
   }
 
 

@@ -12,7 +12,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Infers the context of methods and lambdas from the vocabulary. */
@@ -113,7 +112,7 @@ final class Contexts {
     // Static, private methods and constructors override nothing.
     boolean overrides = !m.isStatic() && !m.isConstructor()
         && !m.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE);
-    for (MethodSymbol sup : overrides ? ASTHelpers.findSuperMethods(m, vocab.types()) : Set.<MethodSymbol>of()) {
+    for (MethodSymbol sup : overrides ? superMethodsWithVocabulary(m) : List.<MethodSymbol>of()) {
       boolean onMethod = Vocabulary.hasVocabulary(sup);
       boolean onOwner = sup.owner instanceof ClassSymbol && Vocabulary.hasVocabulary(sup.owner);
       if (!onMethod && !onOwner) {
@@ -137,6 +136,61 @@ final class Contexts {
     return Optional.empty();
   }
 
+
+  /**
+   * The methods {@code m} overrides or implements in supertypes that carry the vocabulary (on the type or on a
+   * method): the only ones a context can come from. Most classes have none, so most methods need no search.
+   */
+  private List<MethodSymbol> superMethodsWithVocabulary(MethodSymbol m) {
+    if (!(m.owner instanceof ClassSymbol owner)) {
+      return List.of();
+    }
+    List<ClassSymbol> carriers = vocabularySupertypes.get(owner);
+    if (carriers == null) {
+      carriers = new java.util.ArrayList<>();
+      for (ClassSymbol s : vocab.supertypesOf(owner)) {
+        if (s != owner && carriesVocabulary(s)) {
+          carriers.add(s);
+        }
+      }
+      vocabularySupertypes.put(owner, carriers);
+    }
+    if (carriers.isEmpty()) {
+      return List.of();
+    }
+    List<MethodSymbol> out = new java.util.ArrayList<>();
+    for (ClassSymbol s : carriers) {
+      for (Symbol sup : s.members().getSymbolsByName(m.name)) {
+        if (sup instanceof MethodSymbol ms && m.overrides(ms, owner, vocab.types(), true)) {
+          out.add(ms);
+        }
+      }
+    }
+    return out;
+  }
+
+  private final Map<ClassSymbol, List<ClassSymbol>> vocabularySupertypes = new IdentityHashMap<>();
+  private final Map<ClassSymbol, Boolean> carriers = new IdentityHashMap<>();
+
+  /** The type, or one of its own methods, carries a Lifeguard annotation. */
+  private boolean carriesVocabulary(ClassSymbol s) {
+    Boolean r = carriers.get(s);
+    if (r == null) {
+      r = Vocabulary.hasVocabulary(s);
+      try {
+        for (Symbol member : r ? List.<Symbol>of() : s.getEnclosedElements()) {
+          if (member instanceof MethodSymbol && Vocabulary.hasVocabulary(member)) {
+            r = true;
+            break;
+          }
+        }
+      } catch (RuntimeException e) {
+        // An incomplete class path: that type declares nothing we can read.
+      }
+      carriers.put(s, r);
+    }
+    return r;
+  }
 
   /** The context a functional interface type declares, for a lambda or method reference of that type. */
   Optional<CodeContext> ofFunctionalType(@Nullable Type t, String subject) {

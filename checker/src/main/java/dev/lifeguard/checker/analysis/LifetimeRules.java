@@ -87,7 +87,7 @@ final class LifetimeRules {
     if (d.driverless() != null) {
       v = v.withDriverless(d.driverless());
     }
-    if (Vocabulary.isScopedEnter(m)) {
+    if (vocab.methodFacts(m).scopedEnter) {
       v = new LifetimeValue(v.binding(), v.drm(), v.ownedByBinding(), tree);
     }
     return v;
@@ -211,13 +211,7 @@ final class LifetimeRules {
   }
 
   boolean isUnchecked(Type t) {
-    for (ClassSymbol c : t.tsym instanceof ClassSymbol cs ? vocab.supertypesOf(cs) : List.<ClassSymbol>of()) {
-      String q = c.getQualifiedName().toString();
-      if (q.equals("java.lang.RuntimeException") || q.equals("java.lang.Error")) {
-        return true;
-      }
-    }
-    return false;
+    return vocab.isUnchecked(t);
   }
 
   // ---- steps ----
@@ -294,6 +288,7 @@ final class LifetimeRules {
       LifetimeValue value, LifetimeStore s) {
     List<Event> events = new ArrayList<>(2);
     boolean isStatic = m.isStatic();
+    Vocabulary.MethodFacts f = vocab.methodFacts(m);
 
     // Uses of binding-scoped values: the receiver, and arguments handed to code that does not declare them.
     if (!isStatic && recv != null && recv.value().binding() != null && tree != null) {
@@ -301,12 +296,10 @@ final class LifetimeRules {
       Tree at = inSource ? tree : receiverTree(recv, tree);
       events.add(new Event.BindingUse(at, body, receiverTree(recv, tree), recv.value(), guard(s)));
     }
-    boolean vocabularyCall = Vocabulary.isEnter(m) || Vocabulary.has(m, Vocabulary.EXIT)
-        || Vocabulary.has(m, Vocabulary.FREES) || Vocabulary.has(m, Vocabulary.BINDING_SCOPED);
-    List<VarSymbol> params = m.getParameters();
+    boolean vocabularyCall = f.enter || f.exit || f.frees || f.bindingScoped;
+    int params = f.paramTakesBinding.length;
     for (int i = 0; i < args.size(); i++) {
-      VarSymbol p = params.isEmpty() ? null : params.get(Math.min(i, params.size() - 1));
-      if (vocabularyCall || p == null || Vocabulary.has(p, Vocabulary.BINDING_SCOPED) || Vocabulary.has(p, Vocabulary.FREES)) {
+      if (vocabularyCall || params == 0 || f.paramTakesBinding[Math.min(i, params - 1)]) {
         continue;
       }
       Operand a = args.get(i);
@@ -314,29 +307,30 @@ final class LifetimeRules {
         events.add(new Event.BindingUse(a.tree(), body, a.tree(), a.value(), guard(s)));
       }
     }
+    if (f.plain) {
+      return new Step(value, s, null, null, null, false, events);
+    }
 
-    if (tree != null && Vocabulary.hasVocabulary(m)) {
+    if (tree != null && f.annotated) {
       events.add(new Event.Call(tree, body, m));
     }
-    if (tree != null && !args.isEmpty()
-        && (vocab.registersDevres(m)
-            || Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false))) {
+    if (tree != null && !args.isEmpty() && f.devres) {
       Operand owner = args.get(0);
       events.add(new Event.DevresOn(tree, body, owner.tree() != null ? owner.tree() : tree, owner.value()));
     }
 
     // Frees. A freed local is marked, so a second free of it on the same path is seen.
     LifetimeStore freedStore = s;
-    if (Vocabulary.has(m, Vocabulary.FREES) && !isStatic) {
+    if (f.frees && !isStatic) {
       freedStore = free(tree, recv, s, freedStore, events);
     }
-    for (int i = 0; i < args.size() && i < params.size(); i++) {
-      if (Vocabulary.has(params.get(i), Vocabulary.FREES)) {
+    for (int i = 0; i < args.size() && i < params; i++) {
+      if (f.paramFrees[i]) {
         freedStore = free(tree, args.get(i), s, freedStore, events);
       }
     }
 
-    if (Vocabulary.has(m, Vocabulary.UNPLUGS)) {
+    if (f.unplugs) {
       for (SectionState st : s.sections().values()) {
         if (st.mayHeld()) {
           events.add(new Event.UnplugInSection(tree, body, st.tokenName(), st.mustHeld()));
@@ -345,8 +339,8 @@ final class LifetimeRules {
       }
     }
 
-    int ti = Vocabulary.tokenIndex(m);
-    if (Vocabulary.isEnter(m) && !Vocabulary.isScopedEnter(m) && ti >= 0 && ti < args.size()) {
+    int ti = f.tokenIndex;
+    if (f.enter && !f.scopedEnter && ti >= 0 && ti < args.size()) {
       Operand tokenArg = args.get(ti);
       Object key = tokenArg.key();
       SectionState old = s.section(key);
@@ -359,7 +353,7 @@ final class LifetimeRules {
       LifetimeStore els = base.withSection(key, fresh.withMask(SectionState.FAILED));
       return new Step(value, then.leastUpperBound(els), then, els, key, false, events);
     }
-    if (Vocabulary.has(m, Vocabulary.ENTERED) && recv != null) {
+    if (f.entered && recv != null) {
       Object key = recv.key();
       if (s.section(key) != null) {
         LifetimeStore then = s.refine(key, true);
@@ -367,7 +361,7 @@ final class LifetimeRules {
         return new Step(value, then.leastUpperBound(els), then, els, key, false, events);
       }
     }
-    if (Vocabulary.has(m, Vocabulary.EXIT) && ti >= 0 && ti < args.size()) {
+    if (f.exit && ti >= 0 && ti < args.size()) {
       Operand tokenArg = args.get(ti);
       Object key = tokenArg.key();
       SectionState st = s.section(key);
@@ -392,7 +386,7 @@ final class LifetimeRules {
       // An exit is done even when something throws after it: never leak a section through its own exit.
       return new Step(value, s.dropCondsFor(key).withSection(key, after), null, null, null, true, events);
     }
-    if (isClose(m) && recv != null && args.isEmpty()) {
+    if (f.close && recv != null && args.isEmpty()) {
       Object key = recv.key();
       SectionState st = s.section(key);
       if (st != null && st.scoped()) {
@@ -414,11 +408,7 @@ final class LifetimeRules {
 
   /** {@code AutoCloseable.close()} (or an override): ends a scoped section. */
   boolean isClose(MethodSymbol m) {
-    if (!m.getSimpleName().contentEquals("close") || !m.getParameters().isEmpty()) {
-      return false;
-    }
-    return m.owner instanceof ClassSymbol c
-        && vocab.supertypesOf(c).stream().anyMatch(x -> x.getQualifiedName().contentEquals("java.lang.AutoCloseable"));
+    return vocab.methodFacts(m).close;
   }
 
   private LifetimeStore free(

@@ -170,7 +170,7 @@ public final class LifetimeStore implements Store<LifetimeStore> {
     if (this.bottom) {
       return other;
     }
-    if (this.equals(other)) {
+    if (this == other || this.equals(other)) {
       return this;
     }
     Map<Object, LifetimeValue> l = new HashMap<>(locals);
@@ -222,7 +222,7 @@ public final class LifetimeStore implements Store<LifetimeStore> {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof LifetimeStore s
+    return o == this || o instanceof LifetimeStore s
         && bottom == s.bottom
         && locals.equals(s.locals)
         && sections.equals(s.sections)

@@ -129,6 +129,8 @@ final class StructuredWalk {
     final List<? extends CatchTree> catches;
     boolean catchesActive;
     final Map<CatchTree, LifetimeStore> catchIn = new LinkedHashMap<>();
+    /** What each catch clause catches, erased; asked at every call inside the try. */
+    final Map<CatchTree, List<Type>> caught = new java.util.IdentityHashMap<>();
     final boolean hasFinally;
     LifetimeStore finallyOnException = LifetimeStore.BOTTOM;
     LifetimeStore finallyOnReturn = LifetimeStore.BOTTOM;
@@ -145,15 +147,19 @@ final class StructuredWalk {
     if (s.isBottom()) {
       return;
     }
+    Type thrown = null;
     for (Frame f : frames) {
       if (f.catchesActive) {
+        if (thrown == null) {
+          thrown = types.erasure(cause);
+        }
         for (CatchTree c : f.catches) {
           boolean definite = false;
           boolean possible = false;
-          for (Type alt : caught(c)) {
-            if (types.isSubtype(types.erasure(cause), types.erasure(alt))) {
+          for (Type alt : f.caught.computeIfAbsent(c, this::caught)) {
+            if (types.isSubtype(thrown, alt)) {
               definite = true;
-            } else if (types.isSubtype(types.erasure(alt), types.erasure(cause))) {
+            } else if (types.isSubtype(alt, thrown)) {
               possible = true;
             }
           }
@@ -173,15 +179,16 @@ final class StructuredWalk {
     exceptionalExit = exceptionalExit.leastUpperBound(s);
   }
 
+  /** The erased types a catch clause catches. */
   private List<Type> caught(CatchTree c) {
     Tree t = c.getParameter().getType();
     List<Type> out = new ArrayList<>();
     if (t instanceof UnionTypeTree u) {
       for (Tree alt : u.getTypeAlternatives()) {
-        out.add((Type) ASTHelpers.getType(alt));
+        out.add(types.erasure((Type) ASTHelpers.getType(alt)));
       }
     } else {
-      out.add((Type) ASTHelpers.getType(c.getParameter()));
+      out.add(types.erasure((Type) ASTHelpers.getType(c.getParameter())));
     }
     return out;
   }
@@ -212,10 +219,11 @@ final class StructuredWalk {
         }
       }
     }
-    for (Type t : List.of(rules.runtimeException(), rules.error())) {
-      if (rules.counts(m, false, t)) {
-        raise(t, s);
-      }
+    if (rules.counts(m, false, rules.runtimeException())) {
+      raise(rules.runtimeException(), s);
+    }
+    if (rules.counts(m, false, rules.error())) {
+      raise(rules.error(), s);
     }
   }
 

@@ -186,6 +186,93 @@ public final class Vocabulary {
     return memo(callFacts, m, s -> compute.apply((MethodSymbol) s));
   }
 
+  /**
+   * What the vocabulary says of a called method, read off its annotations once: the analysis asks all of it at
+   * every call, and most calls are of methods with none of it ({@link MethodFacts#plain}).
+   */
+  static final class MethodFacts {
+    final boolean enter;
+    final boolean scopedEnter;
+    final boolean exit;
+    final boolean entered;
+    final boolean frees;
+    final boolean bindingScoped;
+    final boolean unplugs;
+    /** Any Lifeguard annotation on the method itself. */
+    final boolean annotated;
+    /** It registers devres, or its result is owned by the binding: its first argument is the devres owner. */
+    final boolean devres;
+    /** {@code AutoCloseable.close()} or an override of it. */
+    final boolean close;
+    final int tokenIndex;
+    /** Per parameter: declared {@code @BindingScoped} or {@code @Frees} (a use of a binding value is expected). */
+    final boolean[] paramTakesBinding;
+    /** Per parameter: declared {@code @Frees}. */
+    final boolean[] paramFrees;
+    /** Nothing above: a call of it can only use the values it is given. */
+    final boolean plain;
+
+    private MethodFacts(MethodSymbol m, Vocabulary vocab) {
+      annotated = hasVocabulary(m);
+      enter = annotated && has(m, ENTER);
+      scopedEnter = enter && isScopedEnter(m);
+      exit = annotated && has(m, EXIT);
+      entered = annotated && has(m, ENTERED);
+      frees = annotated && has(m, FREES);
+      bindingScoped = annotated && has(m, BINDING_SCOPED);
+      unplugs = annotated && has(m, UNPLUGS);
+      devres = vocab.registersDevres(m) || stringValue(m, OWNED_BY).map("BINDING"::equals).orElse(false);
+      close = isCloseMethod(m, vocab);
+      tokenIndex = tokenIndex(m);
+      List<VarSymbol> ps = m.getParameters();
+      paramTakesBinding = new boolean[ps.size()];
+      paramFrees = new boolean[ps.size()];
+      boolean anyFrees = false;
+      for (int i = 0; i < ps.size(); i++) {
+        paramFrees[i] = has(ps.get(i), FREES);
+        paramTakesBinding[i] = paramFrees[i] || has(ps.get(i), BINDING_SCOPED);
+        anyFrees |= paramFrees[i];
+      }
+      plain = !annotated && !devres && !close && !anyFrees;
+    }
+
+    private static boolean isCloseMethod(MethodSymbol m, Vocabulary vocab) {
+      if (!m.getSimpleName().contentEquals("close") || !m.getParameters().isEmpty()) {
+        return false;
+      }
+      if (!(m.owner instanceof ClassSymbol c)) {
+        return false;
+      }
+      for (ClassSymbol x : vocab.supertypesOf(c)) {
+        if (x.getQualifiedName().contentEquals("java.lang.AutoCloseable")) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private final Map<Symbol, MethodFacts> methodFacts = new IdentityHashMap<>();
+
+  MethodFacts methodFacts(MethodSymbol m) {
+    return memo(methodFacts, m, s -> new MethodFacts((MethodSymbol) s, this));
+  }
+
+  private final Map<Symbol, Boolean> unchecked = new IdentityHashMap<>();
+
+  /** A subtype of {@code RuntimeException} or {@code Error}, cached per class: asked at every call. */
+  boolean isUnchecked(Type t) {
+    return t.tsym instanceof ClassSymbol cs && cached(cs, unchecked, c -> {
+      for (ClassSymbol x : supertypesOf((ClassSymbol) c)) {
+        String q = x.getQualifiedName().toString();
+        if (q.equals("java.lang.RuntimeException") || q.equals("java.lang.Error")) {
+          return true;
+        }
+      }
+      return false;
+    });
+  }
+
   private static <V> V memo(Map<Symbol, V> cache, Symbol key, java.util.function.Function<Symbol, V> compute) {
     V v = cache.get(key);
     if (v == null) {
@@ -254,8 +341,10 @@ public final class Vocabulary {
     if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
       return false;
     }
-    return findMember(cs, m -> has(m, RELEASE_HOOK)).isPresent();
+    return driverTypes.computeIfAbsent(cs, c -> findMember(c, m -> has(m, RELEASE_HOOK)).isPresent());
   }
+
+  private final Map<ClassSymbol, Boolean> driverTypes = new IdentityHashMap<>();
 
   /** The explicit (boolean, {@code @Token}) {@code @Enter} method of a device type. */
   public Optional<MethodSymbol> explicitEnter(ClassSymbol cs) {
