@@ -202,6 +202,9 @@ public final class ReleaseOrdering extends AnalysisCheck {
 
   private static List<MethodSymbol> declaredDestroyHooks(ClassSymbol sup) {
     List<MethodSymbol> out = new java.util.ArrayList<>();
+    if (Vocabulary.isPlatform(sup)) {
+      return out;
+    }
     for (Symbol member : sup.getEnclosedElements()) {
       if (member instanceof MethodSymbol hook && Vocabulary.has(hook, Vocabulary.DESTROY_HOOK)) {
         out.add(hook);

@@ -176,16 +176,14 @@ final class Contexts {
   private boolean carriesVocabulary(ClassSymbol s) {
     Boolean r = carriers.get(s);
     if (r == null) {
-      r = Vocabulary.hasVocabulary(s);
-      try {
-        for (Symbol member : r ? List.<Symbol>of() : s.getEnclosedElements()) {
-          if (member instanceof MethodSymbol && Vocabulary.hasVocabulary(member)) {
-            r = true;
-            break;
-          }
+      r = false;
+      if (!Vocabulary.isPlatform(s)) {
+        try {
+          r = Vocabulary.hasVocabulary(s)
+              || s.getEnclosedElements().stream().anyMatch(m -> m instanceof MethodSymbol && Vocabulary.hasVocabulary(m));
+        } catch (RuntimeException e) {
+          // An incomplete class path: that type declares nothing we can read.
         }
-      } catch (RuntimeException e) {
-        // An incomplete class path: that type declares nothing we can read.
       }
       carriers.put(s, r);
     }

@@ -1,9 +1,11 @@
 package dev.lifeguard.checker.analysis;
 
 import com.sun.tools.javac.code.Attribute;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.PackageSymbol;
 import com.sun.tools.javac.code.Symbol.TypeSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -330,7 +332,8 @@ public final class Vocabulary {
     if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
       return false;
     }
-    return deviceTypes.computeIfAbsent(cs, c -> explicitEnter(c).isPresent() || scopedEnter(c).isPresent());
+    return !isPlatform(cs)
+        && deviceTypes.computeIfAbsent(cs, c -> explicitEnter(c).isPresent() || scopedEnter(c).isPresent());
   }
 
   /**
@@ -364,6 +367,9 @@ public final class Vocabulary {
 
   private Optional<MethodSymbol> findMember(ClassSymbol cs, java.util.function.Predicate<MethodSymbol> p) {
     for (ClassSymbol c : supertypesOf(cs)) {
+      if (isPlatform(c)) {
+        continue;
+      }
       try {
         for (Symbol s : c.getEnclosedElements()) {
           if (s instanceof MethodSymbol m && p.test(m)) {
@@ -412,6 +418,10 @@ public final class Vocabulary {
    * its owner has a lifetime, a context or a device; else {@link #NONE}. The file scan asks this of every name.
    */
   int relevance(Symbol sym) {
+    ClassSymbol enclosing = sym.enclClass();
+    if (enclosing != null && isPlatform(enclosing)) {
+      return NONE; // the JDK's methods, fields and types: nothing there carries the vocabulary
+    }
     if (sym instanceof VarSymbol v && v.owner instanceof MethodSymbol && v.getRawAttributes().isEmpty()) {
       // A local or a parameter without annotations: only its type can matter, and types are far fewer.
       return v.type == null || !(v.type.tsym instanceof ClassSymbol c) ? NONE : memo(typeRelevance, c, this::ofVariableType);
@@ -491,6 +501,23 @@ public final class Vocabulary {
       }
     }
     return false;
+  }
+
+  /**
+   * A class of the Java platform itself (a system module, or {@code java.*} / {@code javax.*} / {@code jdk.*} when
+   * compiling without modules). It carries no Lifeguard annotation, so reading its members for one would only
+   * make javac load class files it does not otherwise need.
+   */
+  public static boolean isPlatform(ClassSymbol c) {
+    PackageSymbol p = c.packge();
+    if (p == null) {
+      return false;
+    }
+    if (p.modle != null && (p.modle.flags() & Flags.SYSTEM_MODULE) != 0) {
+      return true;
+    }
+    String n = p.fullname.toString();
+    return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.");
   }
 
   /** True when the symbol itself carries any Lifeguard annotation. */
