@@ -50,6 +50,9 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
   @Inject
   public DrmObjectInDevres() {}
 
+  // Per allocated class: every binding-scoped allocation of it asks the same question.
+  private final java.util.Map<ClassSymbol, Optional<String>> holdsDrmByClass = new java.util.IdentityHashMap<>();
+
   /** A binding-scoped allocation whose allocated type holds drm-lifetime objects. */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -66,7 +69,9 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
     }
     Vocabulary vocab = LifetimeAnalysis.instance(state).vocabulary();
     Type allocated = ASTHelpers.getType(tree);
-    Optional<String> holds = holdsDrm(allocated, vocab);
+    Optional<String> holds = allocated != null && allocated.tsym instanceof ClassSymbol cs
+        ? holdsDrmByClass.computeIfAbsent(cs, c -> holdsDrm(c.type, vocab))
+        : Optional.empty();
     if (holds.isEmpty()) {
       return Description.NO_MATCH;
     }
@@ -155,7 +160,7 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
     if (vocab.isDrmScopedType(t)) {
       return Optional.of(cs.getSimpleName() + " is a drm-lifetime type");
     }
-    for (Type c = t; c != null && c.tsym instanceof ClassSymbol k; c = k.getSuperclass()) {
+    for (Type c = t; c != null && c.tsym instanceof ClassSymbol k && !Vocabulary.isPlatform(k); c = k.getSuperclass()) {
       for (Symbol f : k.getEnclosedElements()) {
         if (f.getKind() == ElementKind.FIELD && !f.isStatic()
             && (Vocabulary.has(f, Vocabulary.DRM_SCOPED) || vocab.isDrmScopedType(f.type))

@@ -71,9 +71,12 @@ final class Contexts {
     return null;
   }
 
-  private Optional<CodeContext> typeContext(ClassSymbol c, String where) {
+  private Optional<CodeContext> typeContext(ClassSymbol c, String subject) {
     for (ClassSymbol s : vocab.supertypesOf(c)) {
-      Optional<CodeContext> d = direct(s, where);
+      if (!Vocabulary.hasVocabulary(s)) {
+        continue; // the reason's text is built only for a type that can give a context
+      }
+      Optional<CodeContext> d = direct(s, subject + " is a " + c.getSimpleName());
       if (d.isPresent()) {
         return Optional.of(d.get().withManaged(managedOf(c)));
       }
@@ -104,8 +107,7 @@ final class Contexts {
   /** The context the method's own declarations give it: its annotations, what it overrides, its class. */
   private Optional<CodeContext> declared(MethodSymbol m) {
     // Only a symbol with Lifeguard annotations can declare a context: the message text is built only for those.
-    String name = "`" + m.getSimpleName() + "`";
-    Optional<CodeContext> d = Vocabulary.hasVocabulary(m) ? direct(m, name + " is annotated") : Optional.empty();
+    Optional<CodeContext> d = Vocabulary.hasVocabulary(m) ? direct(m, quoted(m) + " is annotated") : Optional.empty();
     if (d.isPresent()) {
       return d;
     }
@@ -118,7 +120,7 @@ final class Contexts {
       if (!onMethod && !onOwner) {
         continue;
       }
-      String where = name + " implements " + sup.owner.getSimpleName() + "." + sup.getSimpleName();
+      String where = quoted(m) + " implements " + sup.owner.getSimpleName() + "." + sup.getSimpleName();
       d = onMethod ? direct(sup, where) : Optional.empty();
       if (d.isEmpty() && onOwner) {
         d = direct(sup.owner, where);
@@ -128,7 +130,7 @@ final class Contexts {
       }
     }
     if (m.owner instanceof ClassSymbol c && !m.isConstructor() && Vocabulary.hasVocabulary(c)) {
-      d = direct(c, name + " is a method of " + c.getSimpleName());
+      d = direct(c, quoted(m) + " is a method of " + c.getSimpleName());
       if (d.isPresent()) {
         return Optional.of(d.get().withManaged(managedOf(c)));
       }
@@ -190,16 +192,20 @@ final class Contexts {
     return r;
   }
 
+  private static String quoted(MethodSymbol m) {
+    return "`" + m.getSimpleName() + "`";
+  }
+
   /** The context a functional interface type declares, for a lambda or method reference of that type. */
   Optional<CodeContext> ofFunctionalType(@Nullable Type t, String subject) {
-    if (t == null || !(t.tsym instanceof ClassSymbol c)) {
+    if (t == null || !(t.tsym instanceof ClassSymbol c) || Vocabulary.isPlatform(c)) {
       return Optional.empty();
     }
-    String where = subject + " is a " + c.getSimpleName();
     try {
       Symbol desc = vocab.types().findDescriptorSymbol(c);
-      if (desc != null) {
-        Optional<CodeContext> d = direct(desc, where + " (" + c.getSimpleName() + "." + desc.getSimpleName() + ")");
+      if (desc != null && Vocabulary.hasVocabulary(desc)) {
+        Optional<CodeContext> d = direct(desc,
+            subject + " is a " + c.getSimpleName() + " (" + c.getSimpleName() + "." + desc.getSimpleName() + ")");
         if (d.isPresent()) {
           return Optional.of(d.get().withManaged(managedOf(c)));
         }
@@ -207,7 +213,7 @@ final class Contexts {
     } catch (RuntimeException e) {
       // Not a functional interface.
     }
-    return typeContext(c, where);
+    return typeContext(c, subject);
   }
 
   private List<MemberReferenceTree> refsOfUnit = List.of();

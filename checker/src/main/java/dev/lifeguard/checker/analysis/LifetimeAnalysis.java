@@ -27,6 +27,8 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Symtab;
 import com.sun.tools.javac.code.Types;
 import com.sun.tools.javac.processing.JavacProcessingEnvironment;
+import com.sun.tools.javac.tree.JCTree;
+import com.sun.tools.javac.tree.TreeInfo;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -155,7 +157,7 @@ public final class LifetimeAnalysis {
     flowBodies.clear();
     flowBodiesKnown = true;
     try {
-      scan.scan(cu, null);
+      scan.scan((JCTree) cu);
     } catch (RuntimeException e) {
       // When in doubt, analyse: the per-method analysis contains its own failures.
       scan.inScope = true;
@@ -172,8 +174,11 @@ public final class LifetimeAnalysis {
   /** False when the file scan failed part way: then each body is asked with {@link #mentionsVocabulary}. */
   private boolean flowBodiesKnown;
 
-  /** The file scan (see {@link #scanFile}). */
-  private final class FileScan extends TreeScanner<Void, Void> {
+  /**
+   * The file scan (see {@link #scanFile}). It uses javac's own tree scanner and reads symbols straight off the
+   * trees: it visits every node of every file in the compilation, so it is kept to the cheapest walk there is.
+   */
+  private final class FileScan extends com.sun.tools.javac.tree.TreeScanner {
     boolean inScope;
     boolean acquires;
     final List<MemberReferenceTree> refs = new ArrayList<>();
@@ -187,65 +192,71 @@ public final class LifetimeAnalysis {
     private int marked;
 
     @Override
-    public Void scan(Tree t, Void v) {
+    public void scan(JCTree t) {
       if (t == null) {
-        return null;
+        return;
       }
-      boolean named = t instanceof MethodInvocationTree || t instanceof NewClassTree || t instanceof IdentifierTree
-          || t instanceof MemberSelectTree || t instanceof MemberReferenceTree;
-      int relevance = Vocabulary.NONE;
-      if (named) {
-        Symbol sym = ASTHelpers.getSymbol(t);
-        relevance = sym == null ? Vocabulary.NONE : vocab.relevance(sym);
-        if (!acquires && t instanceof MethodInvocationTree) {
-          acquires = vocab.acquires(sym);
-        }
-        if (t instanceof MemberReferenceTree mr) {
-          refs.add(mr);
-        }
-      } else if (t instanceof LambdaExpressionTree) {
-        var type = ASTHelpers.getType(t);
-        relevance = type == null || type.tsym == null ? Vocabulary.NONE : vocab.relevance(type.tsym);
-      } else if (!inScope) {
-        inScope = refersToVocabulary(t);
-      }
-      if (relevance != Vocabulary.NONE) {
-        inScope = true;
-        if (relevance == Vocabulary.FLOW && marked < open.size()) {
-          for (int i = marked; i < open.size(); i++) {
-            flowBodies.add(open.get(i));
+      Symbol sym;
+      switch (t.getTag()) {
+        case IDENT -> sym = ((JCTree.JCIdent) t).sym;
+        case SELECT -> sym = ((JCTree.JCFieldAccess) t).sym;
+        case APPLY -> {
+          sym = TreeInfo.symbol(((JCTree.JCMethodInvocation) t).meth);
+          if (!acquires && sym instanceof MethodSymbol) {
+            acquires = vocab.acquires(sym);
           }
-          marked = open.size();
+        }
+        case NEWCLASS -> sym = ((JCTree.JCNewClass) t).constructor;
+        case REFERENCE -> {
+          sym = ((JCTree.JCMemberReference) t).sym;
+          refs.add((JCTree.JCMemberReference) t);
+        }
+        case LAMBDA -> sym = t.type == null ? null : t.type.tsym;
+        default -> {
+          sym = null;
+          if (!inScope) {
+            inScope = refersToVocabulary(t);
+          }
         }
       }
-      return super.scan(t, v);
+      if (sym != null) {
+        int relevance = vocab.relevance(sym);
+        if (relevance != Vocabulary.NONE) {
+          inScope = true;
+          if (relevance == Vocabulary.FLOW && marked < open.size()) {
+            for (int i = marked; i < open.size(); i++) {
+              flowBodies.add(open.get(i));
+            }
+            marked = open.size();
+          }
+        }
+      }
+      t.accept(this);
     }
 
     @Override
-    public Void visitMethod(MethodTree m, Void v) {
+    public void visitMethodDef(JCTree.JCMethodDecl m) {
       // The pre-filter reads the body only: a parameter of a drm type alone makes no event.
-      scan(m.getModifiers(), v);
-      scan(m.getReturnType(), v);
-      scan(m.getTypeParameters(), v);
-      scan(m.getParameters(), v);
-      scan(m.getReceiverParameter(), v);
-      scan(m.getThrows(), v);
-      scan(m.getDefaultValue(), v);
-      body(m, m.getBody());
-      return null;
+      scan(m.mods);
+      scan(m.restype);
+      scan(m.typarams);
+      scan(m.recvparam);
+      scan(m.params);
+      scan(m.thrown);
+      scan(m.defaultValue);
+      body(m, m.body);
     }
 
     @Override
-    public Void visitLambdaExpression(LambdaExpressionTree l, Void v) {
-      scan(l.getParameters(), v);
-      body(l, l.getBody());
-      return null;
+    public void visitLambda(JCTree.JCLambda l) {
+      scan(l.params);
+      body(l, l.body);
     }
 
-    private void body(Tree owner, @Nullable Tree body) {
+    private void body(Tree owner, @Nullable JCTree body) {
       open.add(owner);
       try {
-        scan(body, null);
+        scan(body);
       } finally {
         open.remove(open.size() - 1);
         marked = Math.min(marked, open.size());

@@ -224,9 +224,28 @@ public final class LifetimeStore implements Store<LifetimeStore> {
   public boolean equals(@Nullable Object o) {
     return o == this || o instanceof LifetimeStore s
         && bottom == s.bottom
-        && locals.equals(s.locals)
-        && sections.equals(s.sections)
-        && conds.equals(s.conds);
+        && sameEntries(locals, s.locals)
+        && sameEntries(sections, s.sections)
+        && sameEntries(conds, s.conds);
+  }
+
+  /**
+   * Map equality by lookups: the walk compares stores at every join, and a map's own equals compares entry sets,
+   * hashing every value on the way.
+   */
+  private static <V> boolean sameEntries(ImmutableMap<Object, V> a, ImmutableMap<Object, V> b) {
+    if (a == b) {
+      return true;
+    }
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<Object, V> e : a.entrySet()) {
+      if (!e.getValue().equals(b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -117,6 +117,12 @@ public final class Vocabulary {
    * or a method taking a {@code @ManagedAction(BINDING)} callback. Its first parameter is the devres owner.
    */
   public boolean registersDevres(MethodSymbol m) {
+    return cached(m, registersDevres, s -> computeRegistersDevres((MethodSymbol) s));
+  }
+
+  private final Map<Symbol, Boolean> registersDevres = new IdentityHashMap<>();
+
+  private boolean computeRegistersDevres(MethodSymbol m) {
     if (has(m, BINDING_SCOPED)) {
       return true;
     }
