@@ -32,6 +32,7 @@ import dev.lifeguard.checker.analysis.AnalysisResult;
 import dev.lifeguard.checker.analysis.Body;
 import dev.lifeguard.checker.analysis.Event.Call;
 import dev.lifeguard.checker.analysis.Event.Free;
+import dev.lifeguard.checker.analysis.LifetimeAnalysis;
 import dev.lifeguard.checker.analysis.Origin;
 import dev.lifeguard.checker.analysis.Vocabulary;
 import javax.inject.Inject;
@@ -183,11 +184,12 @@ public final class ReleaseOrdering extends AnalysisCheck {
    */
   private MethodSymbol findOverriddenDestroyHook(ClassSymbol cs, VisitorState state) {
     Types types = state.getTypes();
+    Vocabulary vocab = LifetimeAnalysis.instance(state).vocabulary();
     for (Type st : types.closure(cs.type)) {
       if (!(st.tsym instanceof ClassSymbol sup) || sup == cs) {
         continue;
       }
-      for (MethodSymbol hook : declaredHooks.computeIfAbsent(sup, ReleaseOrdering::declaredDestroyHooks)) {
+      for (MethodSymbol hook : declaredHooks.computeIfAbsent(sup, c -> declaredDestroyHooks(c, vocab))) {
         MethodSymbol impl = hook.implementation(cs, types, true);
         if (impl != null && impl != hook && !Vocabulary.has(impl, Vocabulary.DESTROY_HOOK)) {
           return hook;
@@ -200,13 +202,10 @@ public final class ReleaseOrdering extends AnalysisCheck {
   // Per supertype: most declare no destroy hook, and every funcs class asks about the same few supertypes.
   private final Map<ClassSymbol, List<MethodSymbol>> declaredHooks = new java.util.WeakHashMap<>();
 
-  private static List<MethodSymbol> declaredDestroyHooks(ClassSymbol sup) {
+  private static List<MethodSymbol> declaredDestroyHooks(ClassSymbol sup, Vocabulary vocab) {
     List<MethodSymbol> out = new java.util.ArrayList<>();
-    if (Vocabulary.isPlatform(sup)) {
-      return out;
-    }
-    for (Symbol member : sup.getEnclosedElements()) {
-      if (member instanceof MethodSymbol hook && Vocabulary.has(hook, Vocabulary.DESTROY_HOOK)) {
+    for (MethodSymbol hook : vocab.annotatedMethods(sup)) {
+      if (Vocabulary.has(hook, Vocabulary.DESTROY_HOOK)) {
         out.add(hook);
       }
     }

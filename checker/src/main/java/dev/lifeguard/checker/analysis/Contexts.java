@@ -178,15 +178,7 @@ final class Contexts {
   private boolean carriesVocabulary(ClassSymbol s) {
     Boolean r = carriers.get(s);
     if (r == null) {
-      r = false;
-      if (!Vocabulary.isPlatform(s)) {
-        try {
-          r = Vocabulary.hasVocabulary(s)
-              || s.getEnclosedElements().stream().anyMatch(m -> m instanceof MethodSymbol && Vocabulary.hasVocabulary(m));
-        } catch (RuntimeException e) {
-          // An incomplete class path: that type declares nothing we can read.
-        }
-      }
+      r = !Vocabulary.isPlatform(s) && (Vocabulary.hasVocabulary(s) || !vocab.annotatedMethods(s).isEmpty());
       carriers.put(s, r);
     }
     return r;

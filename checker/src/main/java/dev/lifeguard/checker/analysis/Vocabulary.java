@@ -338,8 +338,9 @@ public final class Vocabulary {
     if (t == null || !(t.tsym instanceof ClassSymbol cs)) {
       return false;
     }
-    return !isPlatform(cs)
-        && deviceTypes.computeIfAbsent(cs, c -> explicitEnter(c).isPresent() || scopedEnter(c).isPresent());
+    return !isPlatform(cs) && deviceTypes.computeIfAbsent(cs, c -> findMember(c,
+        m -> has(m, ENTER) && (m.getReturnType().getKind() != javax.lang.model.type.TypeKind.BOOLEAN
+            || tokenIndex(m) >= 0)).isPresent());
   }
 
   /**
@@ -373,21 +374,42 @@ public final class Vocabulary {
 
   private Optional<MethodSymbol> findMember(ClassSymbol cs, java.util.function.Predicate<MethodSymbol> p) {
     for (ClassSymbol c : supertypesOf(cs)) {
-      if (isPlatform(c)) {
-        continue;
-      }
-      try {
-        for (Symbol s : c.getEnclosedElements()) {
-          if (s instanceof MethodSymbol m && p.test(m)) {
-            return Optional.of(m);
-          }
+      for (MethodSymbol m : annotatedMethods(c)) {
+        if (p.test(m)) {
+          return Optional.of(m);
         }
-      } catch (RuntimeException e) {
-        return Optional.empty();
       }
     }
     return Optional.empty();
   }
+
+  /**
+   * The methods a class declares that carry a Lifeguard annotation, cached per class. Every question about a
+   * type's members (its enter, exit, release hook, destroy hooks) is about these few; most classes have none.
+   */
+  public List<MethodSymbol> annotatedMethods(ClassSymbol c) {
+    List<MethodSymbol> r = annotatedMethods.get(c);
+    if (r == null) {
+      r = List.of();
+      if (!isPlatform(c)) {
+        try {
+          java.util.ArrayList<MethodSymbol> found = new java.util.ArrayList<>(0);
+          for (Symbol s : c.members().getSymbols(com.sun.tools.javac.code.Scope.LookupKind.NON_RECURSIVE)) {
+            if (s instanceof MethodSymbol m && hasAny(m)) {
+              found.add(m);
+            }
+          }
+          r = found.isEmpty() ? List.of() : List.copyOf(found.reversed());
+        } catch (RuntimeException e) {
+          // A class file that cannot be completed: it declares nothing we can read.
+        }
+      }
+      annotatedMethods.put(c, r);
+    }
+    return r;
+  }
+
+  private final Map<ClassSymbol, List<MethodSymbol>> annotatedMethods = new IdentityHashMap<>();
 
   /** Index of the {@code @Token} parameter, or -1. */
   public static int tokenIndex(MethodSymbol m) {
