@@ -407,6 +407,11 @@ final class LifetimeRules {
   }
 
   /** {@code AutoCloseable.close()} (or an override): ends a scoped section. */
+  /** What the vocabulary says of a called method (cached per method). */
+  Vocabulary.MethodFacts facts(MethodSymbol m) {
+    return vocab.methodFacts(m);
+  }
+
   boolean isClose(MethodSymbol m) {
     return vocab.methodFacts(m).close;
   }

@@ -318,20 +318,22 @@ final class StructuredWalk {
     VarSymbol sym = ASTHelpers.getSymbol(v);
     Out init = eval(v.getInitializer(), s);
     LifetimeStore at = init.merged();
-    Operand target = new Operand(v, rules.localValue(sym, at), v.getName().toString(), sym.type, Operand.Shape.LOCAL, sym, null);
+    // A local target's own value is not read by the assignment: only its symbol.
+    Operand target = new Operand(v, LifetimeValue.NONE, v.getName().toString(), sym.type, Operand.Shape.LOCAL, sym, null);
     return assign(v, target, v.getInitializer(), init, at);
   }
 
   private LifetimeStore assign(Tree tree, Operand target, ExpressionTree value, Out valueOut, LifetimeStore at) {
     ExpressionTree v = strip(value);
+    LifetimeValue val = valueOf(v, at);
     MethodSymbol call = null;
     Operand callRecv = null;
     if (v instanceof MethodInvocationTree mit) {
       call = (MethodSymbol) ASTHelpers.getSymbol(mit);
-      callRecv = receiver(mit, call, at);
+      // The receiver names the device of a scoped section; nothing else reads it.
+      callRecv = val.scopedSection() != null ? receiver(mit, call, at) : null;
     }
-    LifetimeRules.Step step =
-        rules.assign(tree, target, v, valueOf(v, at), valueOut.decides, call, callRecv, at);
+    LifetimeRules.Step step = rules.assign(tree, target, v, val, valueOut.decides, call, callRecv, at);
     record(tree, step.events());
     return step.after();
   }
@@ -862,6 +864,12 @@ final class StructuredWalk {
     for (ExpressionTree a : mit.getArguments()) {
       s = eval(a, s).merged();
     }
+    if (plainCall(mit, m, s)) {
+      // Nothing to record and the store is unchanged; only its exceptions go somewhere.
+      record(mit, List.of());
+      raiseFrom(m, s, s, false);
+      return Out.of(s);
+    }
     Operand recv = receiver(mit, m, s);
     checkUnboxing(recv);
     List<Operand> args = arguments(mit, m, s);
@@ -872,6 +880,33 @@ final class StructuredWalk {
     record(mit, step.events());
     raiseFrom(m, s, step.after(), step.afterOnException());
     return step.conditional() ? new Out(step.then(), step.els(), step.decides()) : Out.of(step.after());
+  }
+
+  /**
+   * A call of a method the vocabulary says nothing of, whose receiver, arguments and result carry no
+   * binding-scoped value: the rules would make no event and change nothing, so no operands are built for it.
+   * (Most calls in driver code are these.)
+   */
+  private boolean plainCall(MethodInvocationTree mit, MethodSymbol m, LifetimeStore s) {
+    if (!rules.facts(m).plain) {
+      return false;
+    }
+    if (!m.isStatic()) {
+      LifetimeValue recv = mit.getMethodSelect() instanceof MemberSelectTree ms
+          ? valueOf(ms.getExpression(), s)
+          : implicitThis(m).value();
+      if (recv.binding() != null) {
+        return false;
+      }
+    }
+    for (ExpressionTree a : mit.getArguments()) {
+      if (valueOf(a, s).binding() != null) {
+        return false;
+      }
+    }
+    LifetimeValue result = rules.callValue(m, mit, ASTHelpers.getType(mit));
+    return result.binding() == null && result.scopedSection() == null && result.drm() == null
+        && result.ownedByBinding() == null;
   }
 
   /** The receiver as the CFG has it: the written expression, an implicit {@code this}, or the class of a static call. */
