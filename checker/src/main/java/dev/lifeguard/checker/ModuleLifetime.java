@@ -242,7 +242,8 @@ public final class ModuleLifetime extends BugChecker
               : "waits for the device count but never calls the release barrier (@ReleaseBarrier), so whoever"
                   + " dropped the last count may still be running the release callbacks";
       return buildDescription(exit)
-          .setMessage("This module exit (" + where + ") unregisters or tears down the drm driver `" + f.driver
+          .setMessage("This module exit (" + where + ") unregisters or tears down the drm driver `"
+              + Findings.src(state, f.driver)
               + "`, but " + missing + ": a drm device can outlive unbind (a dma-buf or another module holds it), and"
               + " its final put runs the driver's release hook and drm-managed actions, which are code of this"
               + " module; once exit returns the module text is freed. Count the devices (inc at alloc, dec from a"
@@ -255,7 +256,8 @@ public final class ModuleLifetime extends BugChecker
 
   /** What an exit body (and the helpers of its own compilation unit it calls) does. */
   private static final class Facts {
-    @Nullable String driver;
+    /** The driver expression the exit tears down (its source text is read only for a finding). */
+    @Nullable ExpressionTree driver;
     boolean awaits;
     boolean barrier;
   }
@@ -318,7 +320,7 @@ public final class ModuleLifetime extends BugChecker
 
         private void noteDriver(ExpressionTree e) {
           if (f.driver == null && vocab.isDrmDriverType(ASTHelpers.getType(e))) {
-            f.driver = Findings.src(state, e);
+            f.driver = e;
           }
         }
       }.scan(t, null);

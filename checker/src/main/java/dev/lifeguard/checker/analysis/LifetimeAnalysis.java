@@ -480,21 +480,28 @@ public final class LifetimeAnalysis {
       if (lambdas.isEmpty()) {
         return out;
       }
-      new com.sun.source.util.TreePathScanner<Void, Void>() {
+      // javac's scanner with a stack of ancestors: a path object is built only for the lambdas asked for.
+      List<JCTree> ancestors = new ArrayList<>();
+      com.sun.tools.javac.tree.TreeScanner scanner = new com.sun.tools.javac.tree.TreeScanner() {
         @Override
-        public Void visitLambdaExpression(LambdaExpressionTree t, Void v) {
-          if (lambdas.contains(t)) {
-            out.put(t, getCurrentPath());
-            return null;
+        public void scan(JCTree t) {
+          if (t == null || t instanceof JCTree.JCClassDecl) {
+            return; // a class's lambdas belong to its methods
           }
-          return super.visitLambdaExpression(t, v);
+          if (t instanceof JCTree.JCLambda && lambdas.contains(t)) {
+            TreePath p = body;
+            for (JCTree a : ancestors) {
+              p = new TreePath(p, a);
+            }
+            out.put(t, new TreePath(p, t));
+            return; // nested lambdas are found when this one is analysed
+          }
+          ancestors.add(t);
+          t.accept(this);
+          ancestors.remove(ancestors.size() - 1);
         }
-
-        @Override
-        public Void visitClass(ClassTree t, Void v) {
-          return null; // a class's lambdas belong to its methods
-        }
-      }.scan(body, null);
+      };
+      ((JCTree) body.getLeaf()).accept(scanner);
       return out;
     }
 

@@ -181,8 +181,8 @@ public final class Vocabulary {
         && cached(t.tsym, boxed, s -> types.unboxedType(s.type).getKind() != javax.lang.model.type.TypeKind.NONE);
   }
 
-  private final Map<Symbol, LifetimeValue> declaredFacts = new java.util.IdentityHashMap<>();
-  private final Map<Symbol, LifetimeValue> callFacts = new java.util.IdentityHashMap<>();
+  private final Map<Symbol, LifetimeValue> declaredFacts = new java.util.IdentityHashMap<>(1024);
+  private final Map<Symbol, LifetimeValue> callFacts = new java.util.IdentityHashMap<>(1024);
 
   /** The declared lifetime facts of a variable, computed once per compilation. */
   LifetimeValue cachedDeclared(Symbol sym, java.util.function.Function<Symbol, LifetimeValue> compute) {
@@ -260,7 +260,7 @@ public final class Vocabulary {
     }
   }
 
-  private final Map<Symbol, MethodFacts> methodFacts = new IdentityHashMap<>();
+  private final Map<Symbol, MethodFacts> methodFacts = new IdentityHashMap<>(1024);
 
   MethodFacts methodFacts(MethodSymbol m) {
     return memo(methodFacts, m, s -> new MethodFacts((MethodSymbol) s, this));
@@ -446,10 +446,6 @@ public final class Vocabulary {
    * its owner has a lifetime, a context or a device; else {@link #NONE}. The file scan asks this of every name.
    */
   int relevance(Symbol sym) {
-    ClassSymbol enclosing = sym.enclClass();
-    if (enclosing != null && isPlatform(enclosing)) {
-      return NONE; // the JDK's methods, fields and types: nothing there carries the vocabulary
-    }
     if (sym instanceof VarSymbol v && v.owner instanceof MethodSymbol && v.getRawAttributes().isEmpty()) {
       // A local or a parameter without annotations: only its type can matter, and types are far fewer.
       return v.type == null || !(v.type.tsym instanceof ClassSymbol c) ? NONE : memo(typeRelevance, c, this::ofVariableType);
@@ -457,8 +453,9 @@ public final class Vocabulary {
     return memo(relevance, sym, this::computeRelevance);
   }
 
-  private final Map<Symbol, Integer> relevance = new IdentityHashMap<>();
-  private final Map<Symbol, Integer> typeRelevance = new IdentityHashMap<>();
+  // Sized for a module's worth of names: the file scan asks about every one of them.
+  private final Map<Symbol, Integer> relevance = new IdentityHashMap<>(4096);
+  private final Map<Symbol, Integer> typeRelevance = new IdentityHashMap<>(1024);
 
   /** A symbol that puts a file in scope: it, its parameters, its type or its owner carry the vocabulary. */
   public boolean isInScope(Symbol sym) {
@@ -479,11 +476,19 @@ public final class Vocabulary {
   }
 
   private Integer computeRelevance(Symbol sym) {
+    ClassSymbol enclosing = sym.enclClass();
+    if (sym instanceof PackageSymbol || (enclosing != null && isPlatform(enclosing))) {
+      // A package name, or the JDK's methods, fields and types: nothing there carries the vocabulary.
+      return RELEVANCE[NONE];
+    }
     return RELEVANCE[computeNeedsFlow(sym) ? FLOW : computeInScope(sym) ? IN_SCOPE : NONE];
   }
 
   /** The relevance of an unannotated variable of type {@code c}: what the type says (see computeInScope). */
   private Integer ofVariableType(Symbol c) {
+    if (isPlatform((ClassSymbol) c)) {
+      return RELEVANCE[NONE];
+    }
     Type t = c.type;
     return RELEVANCE[isBindingScopedType(t) ? FLOW : varTypeInScope(t) ? IN_SCOPE : NONE];
   }
