@@ -163,8 +163,10 @@ public final class CompileCost {
   }
 
   private void measure(Corpus c) {
-    int rounds = roundsOverride > 0 ? roundsOverride : c.lines() < 20_000 ? 15 : c.lines() < 120_000 ? 7 : 5;
-    int warmup = warmupOverride >= 0 ? warmupOverride : c.lines() < 20_000 ? 5 : 2;
+    // Small corpora compile in a fraction of a second: the JIT needs about 15 rounds of them before Lifeguard's
+    // own code is compiled (fewer, and the first timed rounds still pay for interpretation).
+    int rounds = roundsOverride > 0 ? roundsOverride : c.lines() < 20_000 ? 20 : c.lines() < 120_000 ? 7 : 5;
+    int warmup = warmupOverride >= 0 ? warmupOverride : c.lines() < 20_000 ? 15 : c.lines() < 120_000 ? 3 : 2;
     String loadBefore = loadAverage();
     System.err.printf(Locale.ROOT, "%s: %d files, %d lines; %d warm-up + %d rounds; load %s%n", c.name(),
         c.files().size(), c.lines(), warmup, rounds, loadBefore);
