@@ -74,7 +74,7 @@ final class LifetimeRules {
   /** The facts of a call's result, from the called method's declaration and its return type. */
   LifetimeValue callValue(MethodSymbol m, @Nullable Tree tree, @Nullable TypeMirror type) {
     LifetimeValue v = typeFacts(type);
-    LifetimeValue d = vocab.cachedCallFacts(m, this::declaredCallFacts);
+    LifetimeValue d = vocab.cachedCallFacts(m, LifetimeRules::declaredCallFacts);
     if (d.binding() != null) {
       v = v.withBinding(d.binding());
     }
@@ -94,7 +94,7 @@ final class LifetimeRules {
   }
 
   /** What a method's own annotations say of its result (asked once per method: every call asks). */
-  private LifetimeValue declaredCallFacts(MethodSymbol m) {
+  private static LifetimeValue declaredCallFacts(MethodSymbol m) {
     LifetimeValue v = LifetimeValue.NONE;
     String name = m.owner.getSimpleName() + "." + m.getSimpleName();
     if (Vocabulary.has(m, Vocabulary.BINDING_SCOPED)) {
@@ -135,8 +135,11 @@ final class LifetimeRules {
 
   /** Facts from a variable's declaration: its annotations and its type (once per variable: every read asks). */
   LifetimeValue declared(Symbol sym) {
-    return vocab.cachedDeclared(sym, this::computeDeclared);
+    return vocab.cachedDeclared(sym, computeDeclared);
   }
+
+  // Made once per body: a method reference at each read would be allocated at each read.
+  private final java.util.function.Function<Symbol, LifetimeValue> computeDeclared = this::computeDeclared;
 
   private LifetimeValue computeDeclared(Symbol sym) {
     LifetimeValue v = typeFacts(sym.type);

@@ -69,6 +69,7 @@ public final class Vocabulary {
 
   Vocabulary(Types types) {
     this.types = types;
+    this.computeBoxed = s -> types.unboxedType(s.type).getKind() != javax.lang.model.type.TypeKind.NONE;
   }
 
   /** The annotation named {@code fqn} on {@code sym}, if present. */
@@ -117,10 +118,12 @@ public final class Vocabulary {
    * or a method taking a {@code @ManagedAction(BINDING)} callback. Its first parameter is the devres owner.
    */
   public boolean registersDevres(MethodSymbol m) {
-    return cached(m, registersDevres, s -> computeRegistersDevres((MethodSymbol) s));
+    return cached(m, registersDevres, computeRegistersDevres);
   }
 
   private final Map<Symbol, Boolean> registersDevres = new IdentityHashMap<>();
+  private final java.util.function.Function<Symbol, Boolean> computeRegistersDevres =
+      s -> computeRegistersDevres((MethodSymbol) s);
 
   private boolean computeRegistersDevres(MethodSymbol m) {
     if (has(m, BINDING_SCOPED)) {
@@ -174,11 +177,12 @@ public final class Vocabulary {
   }
 
   private final Map<Symbol, Boolean> boxed = new java.util.IdentityHashMap<>();
+  private final java.util.function.Function<Symbol, Boolean> computeBoxed;
 
   /** A boxed primitive type ({@code Integer}...), cached per class. */
   boolean isBoxed(@Nullable Type t) {
     return t != null && t.tsym != null && !t.isPrimitive()
-        && cached(t.tsym, boxed, s -> types.unboxedType(s.type).getKind() != javax.lang.model.type.TypeKind.NONE);
+        && cached(t.tsym, boxed, computeBoxed);
   }
 
   private final Map<Symbol, LifetimeValue> declaredFacts = new java.util.IdentityHashMap<>(1024);
@@ -261,25 +265,29 @@ public final class Vocabulary {
   }
 
   private final Map<Symbol, MethodFacts> methodFacts = new IdentityHashMap<>(1024);
+  private final java.util.function.Function<Symbol, MethodFacts> computeMethodFacts =
+      s -> new MethodFacts((MethodSymbol) s, this);
 
   MethodFacts methodFacts(MethodSymbol m) {
-    return memo(methodFacts, m, s -> new MethodFacts((MethodSymbol) s, this));
+    return memo(methodFacts, m, computeMethodFacts);
   }
 
   private final Map<Symbol, Boolean> unchecked = new IdentityHashMap<>();
 
   /** A subtype of {@code RuntimeException} or {@code Error}, cached per class: asked at every call. */
   boolean isUnchecked(Type t) {
-    return t.tsym instanceof ClassSymbol cs && cached(cs, unchecked, c -> {
-      for (ClassSymbol x : supertypesOf((ClassSymbol) c)) {
-        String q = x.getQualifiedName().toString();
-        if (q.equals("java.lang.RuntimeException") || q.equals("java.lang.Error")) {
-          return true;
-        }
-      }
-      return false;
-    });
+    return t.tsym instanceof ClassSymbol cs && cached(cs, unchecked, computeUnchecked);
   }
+
+  private final java.util.function.Function<Symbol, Boolean> computeUnchecked = c -> {
+    for (ClassSymbol x : supertypesOf((ClassSymbol) c)) {
+      String q = x.getQualifiedName().toString();
+      if (q.equals("java.lang.RuntimeException") || q.equals("java.lang.Error")) {
+        return true;
+      }
+    }
+    return false;
+  };
 
   private static <V> V memo(Map<Symbol, V> cache, Symbol key, java.util.function.Function<Symbol, V> compute) {
     V v = cache.get(key);
@@ -448,14 +456,17 @@ public final class Vocabulary {
   int relevance(Symbol sym) {
     if (sym instanceof VarSymbol v && v.owner instanceof MethodSymbol && v.getRawAttributes().isEmpty()) {
       // A local or a parameter without annotations: only its type can matter, and types are far fewer.
-      return v.type == null || !(v.type.tsym instanceof ClassSymbol c) ? NONE : memo(typeRelevance, c, this::ofVariableType);
+      return v.type == null || !(v.type.tsym instanceof ClassSymbol c) ? NONE : memo(typeRelevance, c, ofVariableType);
     }
-    return memo(relevance, sym, this::computeRelevance);
+    return memo(relevance, sym, computeRelevance);
   }
 
   // Sized for a module's worth of names: the file scan asks about every one of them.
   private final Map<Symbol, Integer> relevance = new IdentityHashMap<>(4096);
   private final Map<Symbol, Integer> typeRelevance = new IdentityHashMap<>(1024);
+  // The compute functions are made once: a method reference at each call would be allocated at each call.
+  private final java.util.function.Function<Symbol, Integer> computeRelevance = this::computeRelevance;
+  private final java.util.function.Function<Symbol, Integer> ofVariableType = this::ofVariableType;
 
   /** A symbol that puts a file in scope: it, its parameters, its type or its owner carry the vocabulary. */
   public boolean isInScope(Symbol sym) {
@@ -471,8 +482,8 @@ public final class Vocabulary {
     return relevance(sym) == FLOW;
   }
 
-  private static boolean cached(Symbol sym, Map<Symbol, Boolean> cache, java.util.function.Predicate<Symbol> f) {
-    return memo(cache, sym, f::test);
+  private static boolean cached(Symbol sym, Map<Symbol, Boolean> cache, java.util.function.Function<Symbol, Boolean> f) {
+    return memo(cache, sym, f);
   }
 
   private Integer computeRelevance(Symbol sym) {
