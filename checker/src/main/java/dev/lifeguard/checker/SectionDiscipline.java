@@ -115,7 +115,7 @@ public final class SectionDiscipline extends AnalysisCheck
       return Description.NO_MATCH;
     }
     MethodSymbol m = ASTHelpers.getSymbol(tree);
-    if (m == null || !Vocabulary.hasVocabulary(m) && m.getParameters().stream().noneMatch(Vocabulary::hasVocabulary)) {
+    if (m == null || !Vocabulary.hasVocabulary(m) && !anyParameterAnnotated(m)) {
       return Description.NO_MATCH;
     }
     String problem = GuardDeclarations.problem(m, state);
@@ -135,6 +135,15 @@ public final class SectionDiscipline extends AnalysisCheck
         state.reportMatch(buildDescription(e.tree()).setMessage(msg).build());
       }
     }
+  }
+
+  private static boolean anyParameterAnnotated(MethodSymbol m) {
+    for (Symbol p : m.getParameters()) {
+      if (Vocabulary.hasVocabulary(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Syntactic rules on single calls: an ignored enter result, the scoped form used outside try-with-resources. */

@@ -1,5 +1,7 @@
 package dev.lifeguard.checker.analysis;
 
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
@@ -41,7 +43,18 @@ record Operand(
 
   /** Its source text, for messages. */
   String text() {
-    return fixedText != null ? fixedText : tree != null ? tree.toString() : "this";
+    return fixedText != null ? fixedText : tree != null ? print(tree) : "this";
+  }
+
+  /** What javac's printer gives for a tree, without the printer for the names and selections sections use. */
+  private static String print(Tree t) {
+    if (t instanceof IdentifierTree id) {
+      return id.getName().toString();
+    }
+    if (t instanceof MemberSelectTree ms && ms.getExpression() instanceof IdentifierTree owner) {
+      return owner.getName() + "." + ms.getIdentifier();
+    }
+    return t.toString();
   }
 
   boolean isThis() {
