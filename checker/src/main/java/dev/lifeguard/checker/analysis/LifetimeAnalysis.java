@@ -173,7 +173,9 @@ public final class LifetimeAnalysis {
       flowBodiesKnown = false;
     }
     gateAcquires = scan.acquires;
-    contexts.memberReferences(cu, scan.refs);
+    if (flowBodiesKnown) {
+      contexts.memberReferences(cu, scan.refs); // else the contexts collect them with a scan of their own
+    }
     return scan.inScope;
   }
 
