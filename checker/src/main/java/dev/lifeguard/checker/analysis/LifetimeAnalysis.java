@@ -90,6 +90,9 @@ public final class LifetimeAnalysis {
   /** Test hook: runs at the start of every method analysis, to prove failures are contained. */
   static volatile java.util.function.@Nullable Consumer<Tree> faultInjector;
 
+  /** Test hook: runs at the start of every file scan, to prove a failed scan costs no finding. */
+  static volatile java.util.function.@Nullable Consumer<CompilationUnitTree> fileScanFault;
+
   /** Test hook: runs on every finished structured walk, to prove the cross-check catches a wrong one. */
   static volatile java.util.function.@Nullable Consumer<StructuredWalk> walkTamper;
 
@@ -165,6 +168,10 @@ public final class LifetimeAnalysis {
     flowBodies.clear();
     flowBodiesKnown = true;
     try {
+      var fault = fileScanFault;
+      if (fault != null) {
+        fault.accept(cu);
+      }
       scan.scan((JCTree) cu);
     } catch (RuntimeException e) {
       // When in doubt, analyse: the per-method analysis contains its own failures.

@@ -201,6 +201,50 @@ final class LifetimeAnalysisTest {
   }
 
   @Test
+  void aFileScanThatFailsCostsNoFinding() {
+    // The scan gives up at once: every file counts as in scope, each body is pre-filtered on its own, and the
+    // method references that give helpers a context are collected again.
+    LifetimeAnalysis.fileScanFault =
+        cu -> {
+          throw new IllegalStateException("injected");
+        };
+    try {
+      TestApiAccess.add(
+              CompilationTestHelper.newInstance(dev.lifeguard.checker.UnguardedDevresAccess.class, getClass()))
+          .addSourceLines(
+              "T.java",
+              HEADER
+                  + """
+                  import java.util.Map;
+                  class T implements DrmIoctl {
+                    MmioRegion regs;
+                    Map<String, DrmIoctl> ioctls() { return Map.of("flush", this::flush); }
+                    int flush(DrmFile file, long arg) {
+                      // BUG: Diagnostic contains: `flush`, used as a method reference, is a DrmIoctl
+                      regs.writel(0, 1);
+                      return 0;
+                    }
+                    // BUG: Diagnostic contains: `regs` is binding-scoped
+                    @Override public int handle(DrmFile f, long a) { return regs.readl(0); }
+                    int plain(int x) { return x + 1; }
+                  }
+                  class U implements DrmIoctl {
+                    DrmDevice drm;
+                    MmioRegion regs;
+                    @Override public int handle(DrmFile f, long a) {
+                      SrcuIdx idx = new SrcuIdx();
+                      if (!drm.enter(idx)) return -19;
+                      try { return regs.readl(0); } finally { drm.exit(idx); }
+                    }
+                  }
+                  """)
+          .doTest();
+    } finally {
+      LifetimeAnalysis.fileScanFault = null;
+    }
+  }
+
+  @Test
   void failuresInsideTheAnalysisAreContained() {
     LifetimeAnalysis.faultInjector =
         t -> {
