@@ -13,7 +13,6 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -248,30 +246,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
 
   /** The file's classes, collected once per file: matchClass asks for every class of the file. */
   private Map<ClassSymbol, ClassTree> userTypes(VisitorState state) {
-    com.sun.source.tree.CompilationUnitTree cu = state.getPath().getCompilationUnit();
-    if (cu != typesUnit) {
-      typesUnit = cu;
-      types = collectTypes(cu);
-    }
-    return types;
-  }
-
-  private com.sun.source.tree.@Nullable CompilationUnitTree typesUnit;
-  private Map<ClassSymbol, ClassTree> types = Map.of();
-
-  private static Map<ClassSymbol, ClassTree> collectTypes(com.sun.source.tree.CompilationUnitTree cu) {
-    Map<ClassSymbol, ClassTree> out = new LinkedHashMap<>();
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitClass(ClassTree c, Void v) {
-        ClassSymbol s = ASTHelpers.getSymbol(c);
-        if (s != null) {
-          out.put(s, c);
-        }
-        return super.visitClass(c, v);
-      }
-    }.scan(cu, null);
-    return out;
+    return LifetimeAnalysis.instance(state).classesOf(state);
   }
 
   private static int pos(@Nullable ClassTree c) {

@@ -180,10 +180,39 @@ public final class LifetimeAnalysis {
       flowBodiesKnown = false;
     }
     gateAcquires = scan.acquires;
+    classes = flowBodiesKnown ? scan.classes : null;
     if (flowBodiesKnown) {
       contexts.memberReferences(cu, scan.refs); // else the contexts collect them with a scan of their own
     }
     return scan.inScope;
+  }
+
+  /** The classes declared in the current file, in source order; null when the file scan failed. */
+  private @Nullable Map<ClassSymbol, ClassTree> classes;
+
+  /**
+   * The classes declared in the file being compiled (nested and local ones too), in source order, from the one
+   * file scan. For a file out of scope, empty.
+   */
+  public Map<ClassSymbol, ClassTree> classesOf(VisitorState state) {
+    CompilationUnitTree cu = state.getPath().getCompilationUnit();
+    if (!fileInScope(cu)) {
+      return Map.of();
+    }
+    if (classes == null) {
+      classes = new LinkedHashMap<>(); // the scan failed: find them with a scan of their own
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitClass(ClassTree c, Void v) {
+          ClassSymbol s = ASTHelpers.getSymbol(c);
+          if (s != null) {
+            classes.put(s, c);
+          }
+          return super.visitClass(c, v);
+        }
+      }.scan(cu, null);
+    }
+    return classes;
   }
 
   /** The bodies (methods, lambdas) of the current file that refer to something that can make an event. */
@@ -199,6 +228,7 @@ public final class LifetimeAnalysis {
     boolean inScope;
     boolean acquires;
     final List<MemberReferenceTree> refs = new ArrayList<>();
+    final Map<ClassSymbol, ClassTree> classes = new LinkedHashMap<>();
     /** The bodies being scanned, innermost last. */
     private final List<Tree> open = new ArrayList<>();
     /**
@@ -231,6 +261,9 @@ public final class LifetimeAnalysis {
         case LAMBDA -> sym = t.type == null ? null : t.type.tsym;
         default -> {
           sym = null;
+          if (t instanceof JCTree.JCClassDecl c && c.sym != null) {
+            classes.put(c.sym, c);
+          }
           if (!inScope) {
             inScope = refersToVocabulary(t);
           }
