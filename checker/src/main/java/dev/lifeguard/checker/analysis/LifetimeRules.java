@@ -74,7 +74,8 @@ final class LifetimeRules {
   /** The facts of a call's result, from the called method's declaration and its return type. */
   LifetimeValue callValue(MethodSymbol m, @Nullable Tree tree, @Nullable TypeMirror type) {
     LifetimeValue v = typeFacts(type);
-    LifetimeValue d = vocab.cachedCallFacts(m, LifetimeRules::declaredCallFacts);
+    Vocabulary.MethodFacts f = vocab.methodFacts(m);
+    LifetimeValue d = f.result;
     if (d.binding() != null) {
       v = v.withBinding(d.binding());
     }
@@ -87,27 +88,8 @@ final class LifetimeRules {
     if (d.driverless() != null) {
       v = v.withDriverless(d.driverless());
     }
-    if (vocab.methodFacts(m).scopedEnter) {
+    if (f.scopedEnter) {
       v = new LifetimeValue(v.binding(), v.drm(), v.ownedByBinding(), tree);
-    }
-    return v;
-  }
-
-  /** What a method's own annotations say of its result (asked once per method: every call asks). */
-  private static LifetimeValue declaredCallFacts(MethodSymbol m) {
-    LifetimeValue v = LifetimeValue.NONE;
-    String name = m.owner.getSimpleName() + "." + m.getSimpleName();
-    if (Vocabulary.has(m, Vocabulary.BINDING_SCOPED)) {
-      v = v.withBinding(new Origin(name));
-    }
-    if (Vocabulary.has(m, Vocabulary.DRM_SCOPED)) {
-      v = v.withDrm(new Origin(name));
-    }
-    if (Vocabulary.stringValue(m, Vocabulary.OWNED_BY).map("BINDING"::equals).orElse(false)) {
-      v = v.withOwned(new Origin(name));
-    }
-    if (Vocabulary.has(m, Vocabulary.DRIVERLESS)) {
-      v = v.withDriverless(new Origin(name));
     }
     return v;
   }

@@ -186,17 +186,13 @@ public final class Vocabulary {
   }
 
   private final Map<Symbol, LifetimeValue> declaredFacts = new java.util.IdentityHashMap<>(1024);
-  private final Map<Symbol, LifetimeValue> callFacts = new java.util.IdentityHashMap<>(1024);
 
   /** The declared lifetime facts of a variable, computed once per compilation. */
   LifetimeValue cachedDeclared(Symbol sym, java.util.function.Function<Symbol, LifetimeValue> compute) {
     return memo(declaredFacts, sym, compute);
   }
 
-  /** What a method's annotations say of its result, computed once per compilation. */
-  LifetimeValue cachedCallFacts(MethodSymbol m, java.util.function.Function<MethodSymbol, LifetimeValue> compute) {
-    return memo(callFacts, m, s -> compute.apply((MethodSymbol) s));
-  }
+
 
   /**
    * What the vocabulary says of a called method, read off its annotations once: the analysis asks all of it at
@@ -223,6 +219,8 @@ public final class Vocabulary {
     final boolean[] paramFrees;
     /** Nothing above: a call of it can only use the values it is given. */
     final boolean plain;
+    /** What its own annotations say of its result (its return type adds the rest, per call). */
+    final LifetimeValue result;
 
     private MethodFacts(MethodSymbol m, Vocabulary vocab) {
       annotated = hasVocabulary(m);
@@ -246,6 +244,25 @@ public final class Vocabulary {
         anyFrees |= paramFrees[i];
       }
       plain = !annotated && !devres && !close && !anyFrees;
+      result = annotated ? declaredResult(m) : LifetimeValue.NONE;
+    }
+
+    private static LifetimeValue declaredResult(MethodSymbol m) {
+      LifetimeValue v = LifetimeValue.NONE;
+      String name = m.owner.getSimpleName() + "." + m.getSimpleName();
+      if (has(m, BINDING_SCOPED)) {
+        v = v.withBinding(new Origin(name));
+      }
+      if (has(m, DRM_SCOPED)) {
+        v = v.withDrm(new Origin(name));
+      }
+      if (stringValue(m, OWNED_BY).map("BINDING"::equals).orElse(false)) {
+        v = v.withOwned(new Origin(name));
+      }
+      if (has(m, DRIVERLESS)) {
+        v = v.withDriverless(new Origin(name));
+      }
+      return v;
     }
 
     private static boolean isCloseMethod(MethodSymbol m, Vocabulary vocab) {
