@@ -204,13 +204,8 @@ final class LifetimeAnalysisTest {
   void aFileScanThatFailsCostsNoFinding() {
     // The scan gives up at once: every file counts as in scope, each body is pre-filtered on its own, and the
     // method references that give helpers a context are collected again.
-    LifetimeAnalysis.fileScanFault =
-        cu -> {
-          throw new IllegalStateException("injected");
-        };
-    try {
-      TestApiAccess.add(
-              CompilationTestHelper.newInstance(dev.lifeguard.checker.UnguardedDevresAccess.class, getClass()))
+    withFault(() -> LifetimeAnalysis.fileScanFault = failing(),
+        () -> with(dev.lifeguard.checker.UnguardedDevresAccess.class)
           .addSourceLines(
               "T.java",
               HEADER
@@ -238,21 +233,13 @@ final class LifetimeAnalysisTest {
                     }
                   }
                   """)
-          .doTest();
-    } finally {
-      LifetimeAnalysis.fileScanFault = null;
-    }
+          .doTest());
   }
 
   @Test
   void failuresInsideTheAnalysisAreContained() {
-    LifetimeAnalysis.faultInjector =
-        t -> {
-          throw new IllegalStateException("injected");
-        };
-    try {
-      TestApiAccess.add(
-              CompilationTestHelper.newInstance(dev.lifeguard.checker.UnguardedDevresAccess.class, getClass()))
+    withFault(() -> LifetimeAnalysis.faultInjector = failing(),
+        () -> with(dev.lifeguard.checker.UnguardedDevresAccess.class)
           .addSourceLines(
               "T.java",
               HEADER
@@ -263,23 +250,16 @@ final class LifetimeAnalysisTest {
                     @Override public int handle(DrmFile f, long a) { return regs.readl(0); }
                   }
                   """)
-          .doTest();
-    } finally {
-      LifetimeAnalysis.faultInjector = null;
-    }
+          .doTest());
   }
 
   @Test
   void aBodyTheAnalysisGivesUpOnGetsANoteNotAnError() {
-    LifetimeAnalysis.faultInjector =
-        t -> {
-          if (t instanceof com.sun.source.tree.MethodTree m && m.getName().contentEquals("handle")) {
-            throw new IllegalStateException("injected");
-          }
-        };
-    try {
-      TestApiAccess.add(
-              CompilationTestHelper.newInstance(dev.lifeguard.checker.SectionDiscipline.class, getClass()))
+    withFault(() -> LifetimeAnalysis.faultInjector = t -> {
+      if (t instanceof com.sun.source.tree.MethodTree m && m.getName().contentEquals("handle")) {
+        throw new IllegalStateException("injected");
+      }
+    }, () -> with(dev.lifeguard.checker.SectionDiscipline.class)
           .addSourceLines(
               "T.java",
               HEADER
@@ -291,9 +271,27 @@ final class LifetimeAnalysisTest {
                   }
                   """)
           .expectResult(com.sun.tools.javac.main.Main.Result.OK)
-          .doTest();
+          .doTest());
+  }
+
+  private CompilationTestHelper with(Class<? extends com.google.errorprone.bugpatterns.BugChecker> check) {
+    return TestApiAccess.add(CompilationTestHelper.newInstance(check, getClass()));
+  }
+
+  private static <T> java.util.function.Consumer<T> failing() {
+    return t -> {
+      throw new IllegalStateException("injected");
+    };
+  }
+
+  /** Runs {@code test} with the fault hook {@code set} installs, and clears every hook afterwards. */
+  private static void withFault(Runnable set, Runnable test) {
+    set.run();
+    try {
+      test.run();
     } finally {
       LifetimeAnalysis.faultInjector = null;
+      LifetimeAnalysis.fileScanFault = null;
     }
   }
 
@@ -305,7 +303,7 @@ final class LifetimeAnalysisTest {
             dev.lifeguard.checker.SectionDiscipline.class,
             dev.lifeguard.checker.DrmObjectInDevres.class,
             dev.lifeguard.checker.ReleaseOrdering.class)) {
-      TestApiAccess.add(CompilationTestHelper.newInstance(check, getClass()))
+      with(check)
           .addSourceLines(
               "Odd.java",
               HEADER
