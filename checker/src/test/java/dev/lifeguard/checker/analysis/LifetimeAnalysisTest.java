@@ -204,8 +204,29 @@ final class LifetimeAnalysisTest {
   void aFileScanThatFailsCostsNoFinding() {
     // The scan gives up at once: every file counts as in scope, each body is pre-filtered on its own, and the
     // method references that give helpers a context are collected again.
-    withFault(() -> LifetimeAnalysis.fileScanFault = failing(),
-        () -> with(dev.lifeguard.checker.UnguardedDevresAccess.class)
+    withFault(() -> LifetimeAnalysis.fileScanFault = failing(), () -> {
+      // The file's classes (which DmaBufChain's loops are about) are collected again too.
+      with(dev.lifeguard.checker.DmaBufChain.class)
+          .addSourceLines(
+              "Loop.java",
+              """
+              import dev.lifeguard.annotations.*;
+              class Fence {
+                // BUG: Diagnostic contains: `job` closes a loop of counted references (Fence -> Job -> Fence)
+                @Counted Job job;
+              }
+              class Job {
+                @Counted Fence done;
+              }
+              class Cache {
+                @Counted Entry head;
+              }
+              class Entry {
+                @Weak Cache owner;
+              }
+              """)
+          .doTest();
+      with(dev.lifeguard.checker.UnguardedDevresAccess.class)
           .addSourceLines(
               "T.java",
               HEADER
@@ -233,7 +254,8 @@ final class LifetimeAnalysisTest {
                     }
                   }
                   """)
-          .doTest());
+          .doTest();
+    });
   }
 
   @Test
