@@ -7,14 +7,16 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -45,7 +47,7 @@ import javax.lang.model.element.ElementKind;
     severity = ERROR,
     link = Findings.DOCS + "DrmObjectInDevres.md",
     linkType = CUSTOM)
-public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvocationTreeMatcher {
+public final class DrmObjectInDevres extends AnalysisCheck implements ClassTreeMatcher {
 
   @Inject
   public DrmObjectInDevres() {}
@@ -53,16 +55,25 @@ public final class DrmObjectInDevres extends AnalysisCheck implements MethodInvo
   // Per allocated class: every binding-scoped allocation of it asks the same question.
   private final java.util.Map<ClassSymbol, Optional<String>> holdsDrmByClass = new java.util.IdentityHashMap<>();
 
-  /** A binding-scoped allocation whose allocated type holds drm-lifetime objects. */
+  /**
+   * The class's calls of vocabulary methods (from the analysis's file scan, instead of a matcher on every call of
+   * every file): binding-scoped allocations and devres registrations.
+   */
   @Override
-  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
-      return Description.NO_MATCH;
+  public Description matchClass(ClassTree tree, VisitorState state) {
+    for (TreePath path : LifetimeAnalysis.instance(state).vocabularyCalls(state)) {
+      if (path.getLeaf() instanceof MethodInvocationTree call && ASTHelpers.getSymbol(call) instanceof MethodSymbol m) {
+        Description d = matchCall(call, m, state.withPath(path));
+        if (d != Description.NO_MATCH && !Findings.suppressed(this, state, path)) {
+          state.reportMatch(d);
+        }
+      }
     }
-    MethodSymbol m = ASTHelpers.getSymbol(tree);
-    if (m == null) {
-      return Description.NO_MATCH;
-    }
+    return Description.NO_MATCH;
+  }
+
+  /** A binding-scoped allocation whose allocated type holds drm-lifetime objects. */
+  private Description matchCall(MethodInvocationTree tree, MethodSymbol m, VisitorState state) {
     Description foreign = foreignDevres(tree, m, state);
     if (foreign != Description.NO_MATCH || !Vocabulary.has(m, Vocabulary.BINDING_SCOPED)) {
       return foreign;

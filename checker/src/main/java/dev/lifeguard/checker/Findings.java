@@ -33,9 +33,14 @@ final class Findings {
    */
   static boolean suppressed(BugChecker checker, VisitorState state, Tree tree) {
     TreePath path = pathTo(state, tree);
-    if (path == null) {
-      return false;
-    }
+    return path != null && suppressed(checker, state, path);
+  }
+
+  /**
+   * True when the tree at {@code path}, which lies inside the tree matched at {@code state.getPath()}, sits in a
+   * declaration that suppresses {@code checker}. Error Prone asked for the matched tree and those around it.
+   */
+  static boolean suppressed(BugChecker checker, VisitorState state, TreePath path) {
     Tree root = state.getPath().getLeaf();
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       Tree t = p.getLeaf();

@@ -8,11 +8,12 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.sun.source.tree.MethodTree;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -53,7 +54,7 @@ import javax.inject.Inject;
     link = Findings.DOCS + "SectionDiscipline.md",
     linkType = CUSTOM)
 public final class SectionDiscipline extends AnalysisCheck
-    implements MethodInvocationTreeMatcher, CompilationUnitTreeMatcher {
+    implements ClassTreeMatcher, CompilationUnitTreeMatcher {
 
   static final String UNCHECKED_FLAG = "SectionDiscipline:UncheckedExceptions";
 
@@ -146,19 +147,30 @@ public final class SectionDiscipline extends AnalysisCheck
     return false;
   }
 
-  /** Syntactic rules on single calls: an ignored enter result, the scoped form used outside try-with-resources. */
+  /**
+   * Syntactic rules on single calls: an ignored enter result, the scoped form used outside try-with-resources.
+   * The class's enter calls come from the analysis's file scan: a matcher on every call would be asked about every
+   * call of every file.
+   */
   @Override
-  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
-      return Description.NO_MATCH;
-    }
+  public Description matchClass(ClassTree tree, VisitorState state) {
     if (flagError.isPresent()) {
       return Description.NO_MATCH;
     }
-    MethodSymbol m = ASTHelpers.getSymbol(tree);
-    if (m == null || !Vocabulary.isEnter(m)) {
-      return Description.NO_MATCH;
+    for (TreePath path : LifetimeAnalysis.instance(state).vocabularyCalls(state)) {
+      if (path.getLeaf() instanceof MethodInvocationTree call
+          && ASTHelpers.getSymbol(call) instanceof MethodSymbol m
+          && Vocabulary.isEnter(m)) {
+        Description d = matchEnter(call, m, state.withPath(path));
+        if (d != Description.NO_MATCH && !Findings.suppressed(this, state, path)) {
+          state.reportMatch(d);
+        }
+      }
     }
+    return Description.NO_MATCH;
+  }
+
+  private Description matchEnter(MethodInvocationTree tree, MethodSymbol m, VisitorState state) {
     java.util.function.Supplier<String> call = () -> Findings.src(state, tree); // only for a finding
     Tree parent = state.getPath().getParentPath().getLeaf();
     if (!Vocabulary.isScopedEnter(m)) {

@@ -82,6 +82,48 @@ final class DrmObjectInDevresTest {
   }
 
   @Test
+  void callsAreJudgedWhereverTheyAre() {
+    // The rules on single calls read each class's calls from the file scan: field initialisers, initialiser
+    // blocks, nested, local and anonymous classes are all someone's class; a suppressed class hides its own only.
+    helper
+        .addSourceLines(
+            "T.java",
+            HEADER
+                + """
+                class S { DrmEncoder e; }
+                class T {
+                  static Device dev;
+                  // BUG: Diagnostic contains: allocates S in binding-scoped memory
+                  S field = Devm.kzalloc(dev, S::new);
+                  S fine = Drmm.kzalloc(null, S::new);
+                  {
+                    // BUG: Diagnostic contains: allocates S in binding-scoped memory
+                    S init = Devm.kzalloc(dev, S::new);
+                  }
+                  static class Nested {
+                    // BUG: Diagnostic contains: allocates S in binding-scoped memory
+                    Runnable r = () -> Devm.kzalloc(dev, S::new);
+                    @SuppressWarnings("DrmObjectInDevres")
+                    class Quiet {
+                      S q = Devm.kzalloc(dev, S::new);
+                    }
+                  }
+                  void m() {
+                    class Local {
+                      // BUG: Diagnostic contains: allocates S in binding-scoped memory
+                      S l = Devm.kzalloc(dev, S::new);
+                    }
+                    Object anon = new Object() {
+                      // BUG: Diagnostic contains: allocates S in binding-scoped memory
+                      S a = Devm.kzalloc(dev, S::new);
+                    };
+                  }
+                }
+                """)
+        .doTest();
+  }
+
+  @Test
   void suppressionOnMethod() {
     helper
         .addSourceLines(

@@ -3,12 +3,7 @@ package dev.lifeguard.checker;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
-import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -18,31 +13,11 @@ import org.junit.jupiter.api.Test;
  */
 final class EndToEndTest {
 
-  private static List<File> processorPath() {
-    List<File> out = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (!e.isEmpty()) {
-        out.add(new File(e));
-      }
-    }
-    return out;
-  }
-
   private static Compilation compile(JavaFileObject... sources) {
-    List<JavaFileObject> all = new ArrayList<>();
-    for (Map.Entry<String, String> e : TestApi.FILES.entrySet()) {
-      String name = e.getKey().replace(".java", "").replace('/', '.');
-      all.add(JavaFileObjects.forSourceString(name, e.getValue()));
-    }
-    all.addAll(List.of(sources));
-    return Compiler.javac()
-        .withOptions(
-            "-XDcompilePolicy=simple",
-            "--should-stop=ifError=FLOW",
-            "-Xplugin:ErrorProne -XepDisableAllChecks -Xep:DrmObjectInDevres:ERROR"
-                + " -Xep:UnguardedDevresAccess:ERROR -Xep:SectionDiscipline:ERROR -Xep:ReleaseOrdering:ERROR")
-        .withAnnotationProcessorPath(processorPath())
-        .compile(all);
+    return TestApi.compileWithPlugin(
+        "-Xep:DrmObjectInDevres:ERROR -Xep:UnguardedDevresAccess:ERROR -Xep:SectionDiscipline:ERROR"
+            + " -Xep:ReleaseOrdering:ERROR",
+        sources);
   }
 
   @Test

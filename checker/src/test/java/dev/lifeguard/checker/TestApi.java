@@ -2,8 +2,15 @@ package dev.lifeguard.checker;
 
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.File;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import javax.tools.JavaFileObject;
 
 /**
  * A small copy of the runtime's annotated API, written inline so the checker's tests do not depend on the
@@ -273,5 +280,28 @@ final class TestApi {
       h = h.addInputLines(e.getKey(), e.getValue()).expectUnchanged();
     }
     return h;
+  }
+
+  /**
+   * Compiles {@code sources} (with the inline API) through javac with Error Prone as a plugin, the way a build
+   * does: the checks load from the processor path, and only {@code enabled} (e.g. {@code -Xep:Name:ERROR}) run.
+   */
+  static Compilation compileWithPlugin(String enabled, JavaFileObject... sources) {
+    List<JavaFileObject> all = new ArrayList<>();
+    for (Map.Entry<String, String> e : FILES.entrySet()) {
+      all.add(JavaFileObjects.forSourceString(e.getKey().replace(".java", "").replace('/', '.'), e.getValue()));
+    }
+    all.addAll(List.of(sources));
+    List<File> processorPath = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        processorPath.add(new File(e));
+      }
+    }
+    return Compiler.javac()
+        .withOptions(
+            "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW", "-Xplugin:ErrorProne -XepDisableAllChecks " + enabled)
+        .withAnnotationProcessorPath(processorPath)
+        .compile(all);
   }
 }

@@ -9,4 +9,9 @@ public final class TestApiAccess {
   public static CompilationTestHelper add(CompilationTestHelper h) {
     return TestApi.add(h);
   }
+
+  public static com.google.testing.compile.Compilation compileWithPlugin(
+      String enabled, javax.tools.JavaFileObject... sources) {
+    return TestApi.compileWithPlugin(enabled, sources);
+  }
 }

@@ -19,6 +19,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -181,6 +182,7 @@ public final class LifetimeAnalysis {
     }
     gateAcquires = scan.acquires;
     classes = flowBodiesKnown ? scan.classes : null;
+    vocabularyCalls = flowBodiesKnown ? scan.calls : new IdentityHashMap<>();
     if (flowBodiesKnown) {
       contexts.memberReferences(cu, scan.refs); // else the contexts collect them with a scan of their own
     }
@@ -215,6 +217,47 @@ public final class LifetimeAnalysis {
     return classes;
   }
 
+  /**
+   * The calls in the current file of methods that carry the vocabulary or register devres, by innermost
+   * enclosing class, from the file scan. When the scan failed, each class's calls are found on demand.
+   */
+  private Map<ClassTree, List<TreePath>> vocabularyCalls = new IdentityHashMap<>();
+
+  /**
+   * The calls, in the class at {@code state.getPath()} (not in its nested classes, which are asked on their own),
+   * of methods that carry the vocabulary or register devres, each with its path: what the checks' rules on single
+   * calls read, instead of a matcher on every call of every file. For a file out of scope, empty.
+   */
+  public List<TreePath> vocabularyCalls(VisitorState state) {
+    if (!fileInScope(state) || !(state.getPath().getLeaf() instanceof ClassTree c)) {
+      return List.of();
+    }
+    if (!flowBodiesKnown && !vocabularyCalls.containsKey(c)) {
+      List<TreePath> found = new ArrayList<>(); // the scan failed: find them with a scan of their own
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitClass(ClassTree nested, Void v) {
+          return nested == c ? super.visitClass(nested, v) : null;
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void v) {
+          if (ASTHelpers.getSymbol(call) instanceof MethodSymbol m && isVocabularyCall(m)) {
+            found.add(getCurrentPath());
+          }
+          return super.visitMethodInvocation(call, v);
+        }
+      }.scan(state.getPath(), null);
+      vocabularyCalls.put(c, found);
+    }
+    return vocabularyCalls.getOrDefault(c, List.of());
+  }
+
+  private boolean isVocabularyCall(MethodSymbol m) {
+    Vocabulary.MethodFacts f = vocab.methodFacts(m);
+    return f.annotated || f.devres;
+  }
+
   /** The bodies (methods, lambdas) of the current file that refer to something that can make an event. */
   private final Set<Tree> flowBodies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   /** False when the file scan failed part way: then each body is asked with {@link #mentionsVocabulary}. */
@@ -229,6 +272,10 @@ public final class LifetimeAnalysis {
     boolean acquires;
     final List<MemberReferenceTree> refs = new ArrayList<>();
     final Map<ClassSymbol, ClassTree> classes = new LinkedHashMap<>();
+    final Map<ClassTree, List<TreePath>> calls = new IdentityHashMap<>();
+    /** The trees being scanned, the compilation unit first: the path of a call worth recording. */
+    private JCTree[] stack = new JCTree[64];
+    private int depth;
     /** The bodies being scanned, innermost last. */
     private final List<Tree> open = new ArrayList<>();
     /**
@@ -269,6 +316,10 @@ public final class LifetimeAnalysis {
           }
         }
       }
+      if (depth == stack.length) {
+        stack = java.util.Arrays.copyOf(stack, depth * 2);
+      }
+      stack[depth++] = t;
       if (sym != null) {
         int relevance = vocab.relevance(sym);
         if (relevance != Vocabulary.NONE) {
@@ -279,9 +330,29 @@ public final class LifetimeAnalysis {
             }
             marked = open.size();
           }
+          if (t.hasTag(JCTree.Tag.APPLY) && sym instanceof MethodSymbol m && isVocabularyCall(m)) {
+            record();
+          }
         }
       }
       t.accept(this);
+      depth--; // a failure anywhere abandons the whole scan, so no finally
+    }
+
+    /** Records the call on top of the stack, with its path, under its innermost enclosing class. */
+    private void record() {
+      int cls = depth - 1;
+      while (cls >= 0 && !stack[cls].hasTag(JCTree.Tag.CLASSDEF)) {
+        cls--;
+      }
+      if (cls < 0 || !(stack[0] instanceof JCTree.JCCompilationUnit cu)) {
+        return;
+      }
+      TreePath path = new TreePath(cu);
+      for (int i = 1; i < depth; i++) {
+        path = new TreePath(path, stack[i]);
+      }
+      calls.computeIfAbsent((ClassTree) stack[cls], k -> new ArrayList<>(2)).add(path);
     }
 
     @Override

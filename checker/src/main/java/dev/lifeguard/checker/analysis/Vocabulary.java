@@ -467,8 +467,9 @@ public final class Vocabulary {
 
   /**
    * How much a symbol matters, cached per symbol: {@link #FLOW} when it (or a parameter of it) carries the
-   * vocabulary or it is a variable or method of binding-scoped type; else {@link #IN_SCOPE} when it, its type or
-   * its owner has a lifetime, a context or a device; else {@link #NONE}. The file scan asks this of every name.
+   * vocabulary or it is a variable or method of binding-scoped type; else {@link #IN_SCOPE} when it registers
+   * devres, or it, its type or its owner has a lifetime, a context or a device; else {@link #NONE}. The file scan
+   * asks this of every name.
    */
   int relevance(Symbol sym) {
     if (sym instanceof VarSymbol v && v.owner instanceof MethodSymbol && v.getRawAttributes().isEmpty()) {
@@ -541,7 +542,7 @@ public final class Vocabulary {
       if (isDrmScopedType(m.getReturnType())) {
         return true;
       }
-      return m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type));
+      return m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type)) || registersDevres(m);
     }
     if (sym instanceof VarSymbol || sym.getKind() == ElementKind.CLASS || sym.getKind() == ElementKind.INTERFACE) {
       return varTypeInScope(sym.type);

@@ -1,7 +1,12 @@
 package dev.lifeguard.checker.analysis;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
 import com.google.errorprone.CompilationTestHelper;
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
 import dev.lifeguard.checker.TestApiAccess;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 final class LifetimeAnalysisTest {
@@ -226,6 +231,25 @@ final class LifetimeAnalysisTest {
               }
               """)
           .doTest();
+      // Each class's calls of vocabulary methods, which the rules on single calls read, are found again.
+      with(dev.lifeguard.checker.DrmObjectInDevres.class)
+          .addSourceLines(
+              "Alloc.java",
+              HEADER
+                  + """
+                  class S { DrmEncoder e; }
+                  class Alloc {
+                    static Device dev;
+                    // BUG: Diagnostic contains: allocates S in binding-scoped memory
+                    S field = Devm.kzalloc(dev, S::new);
+                    static class Nested {
+                      // BUG: Diagnostic contains: allocates S in binding-scoped memory
+                      S inner = Devm.kzalloc(dev, S::new);
+                    }
+                    S fine = Drmm.kzalloc(null, S::new);
+                  }
+                  """)
+          .doTest();
       with(dev.lifeguard.checker.UnguardedDevresAccess.class)
           .addSourceLines(
               "T.java",
@@ -256,6 +280,37 @@ final class LifetimeAnalysisTest {
                   """)
           .doTest();
     });
+  }
+
+  @Test
+  void eachCallIsJudgedOnceWithOrWithoutTheFileScan() {
+    // The rules on single calls read each class's own calls: none may be judged twice (by an enclosing class too)
+    // or missed, whether the file scan collected them or, after it failed, each class's own scan did.
+    JavaFileObject driver = JavaFileObjects.forSourceString("Calls", HEADER + """
+        class S { DrmEncoder e; }
+        class Calls {
+          static Device dev;
+          S field = Devm.kzalloc(dev, S::new);
+          static class Nested {
+            S inner = Devm.kzalloc(dev, S::new);
+            void ignored(DrmDevice drm) { drm.enter(new SrcuIdx()); }
+          }
+          void m(DrmDevice drm) {
+            drm.enter(new SrcuIdx());
+            Object anon = new Object() {
+              S a = Devm.kzalloc(dev, S::new);
+              void twice() { drm.enter(new SrcuIdx()); }
+            };
+          }
+        }
+        """);
+    String checks = "-Xep:DrmObjectInDevres:ERROR -Xep:SectionDiscipline:ERROR";
+    Compilation scanned = TestApiAccess.compileWithPlugin(checks, driver);
+    assertThat(scanned).hadErrorCount(9); // three allocations, three ignored enters, and their three leaks
+    assertThat(scanned).hadErrorContaining("allocates S in binding-scoped memory").inFile(driver).onLine(9);
+    assertThat(scanned).hadErrorContaining("is ignored").inFile(driver).onLine(10);
+    withFault(() -> LifetimeAnalysis.fileScanFault = failing(),
+        () -> assertThat(TestApiAccess.compileWithPlugin(checks, driver)).hadErrorCount(9));
   }
 
   @Test
