@@ -242,7 +242,7 @@ public final class LifetimeAnalysis {
 
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void v) {
-          if (ASTHelpers.getSymbol(call) instanceof MethodSymbol m && isVocabularyCall(m)) {
+          if (ASTHelpers.getSymbol(call) instanceof MethodSymbol m && vocab.isVocabularyCall(m)) {
             found.add(getCurrentPath());
           }
           return super.visitMethodInvocation(call, v);
@@ -251,11 +251,6 @@ public final class LifetimeAnalysis {
       vocabularyCalls.put(c, found);
     }
     return vocabularyCalls.getOrDefault(c, List.of());
-  }
-
-  private boolean isVocabularyCall(MethodSymbol m) {
-    Vocabulary.MethodFacts f = vocab.methodFacts(m);
-    return f.annotated || f.devres;
   }
 
   /** The bodies (methods, lambdas) of the current file that refer to something that can make an event. */
@@ -324,13 +319,13 @@ public final class LifetimeAnalysis {
         int relevance = vocab.relevance(sym);
         if (relevance != Vocabulary.NONE) {
           inScope = true;
-          if (relevance == Vocabulary.FLOW && marked < open.size()) {
+          if ((relevance & Vocabulary.FLOW) != 0 && marked < open.size()) {
             for (int i = marked; i < open.size(); i++) {
               flowBodies.add(open.get(i));
             }
             marked = open.size();
           }
-          if (t.hasTag(JCTree.Tag.APPLY) && sym instanceof MethodSymbol m && isVocabularyCall(m)) {
+          if ((relevance & Vocabulary.CALL) != 0 && t.hasTag(JCTree.Tag.APPLY)) {
             record();
           }
         }

@@ -272,7 +272,7 @@ final class LifetimeRules {
   Step call(@Nullable Tree tree, boolean inSource, MethodSymbol m, @Nullable Operand recv, List<Operand> args,
       LifetimeValue value, LifetimeStore s) {
     List<Event> events = new ArrayList<>(2);
-    boolean isStatic = m.isStatic();
+    boolean isStatic = Vocabulary.isStatic(m);
     Vocabulary.MethodFacts f = vocab.methodFacts(m);
 
     // Uses of binding-scoped values: the receiver, and arguments handed to code that does not declare them.

@@ -103,25 +103,33 @@ public final class LifetimeStore implements Store<LifetimeStore> {
     if ((old == null ? v.isNone() : old.equals(v)) && !conds.containsKey(sym)) {
       return this;
     }
-    Map<Object, LifetimeValue> m = new HashMap<>(locals);
-    if (v.isNone()) {
-      m.remove(sym);
-    } else {
-      m.put(sym, v);
-    }
     // The local no longer holds an enter result.
-    Map<Object, Object> c = new HashMap<>(conds);
-    c.remove(sym);
-    return new LifetimeStore(false, ImmutableMap.copyOf(m), sections, ImmutableMap.copyOf(c));
+    return new LifetimeStore(false, with(locals, sym, v.isNone() ? null : v), sections, with(conds, sym, null));
+  }
+
+  /** {@code m} with {@code key} mapped to {@code value}, or without it when null: one copy, none if unchanged. */
+  private static <V> ImmutableMap<Object, V> with(ImmutableMap<Object, V> m, Object key, @Nullable V value) {
+    if (value == null ? !m.containsKey(key) : value.equals(m.get(key))) {
+      return m;
+    }
+    ImmutableMap.Builder<Object, V> b = ImmutableMap.builderWithExpectedSize(m.size() + 1);
+    m.forEach((k, v) -> {
+      if (!k.equals(key)) {
+        b.put(k, v);
+      }
+    });
+    if (value != null) {
+      b.put(key, value);
+    }
+    return b.buildOrThrow();
   }
 
   public LifetimeStore withSection(Object key, SectionState s) {
     if (bottom) {
       return this;
     }
-    Map<Object, SectionState> m = new HashMap<>(sections);
-    m.put(key, s);
-    return new LifetimeStore(false, locals, ImmutableMap.copyOf(m), conds);
+    ImmutableMap<Object, SectionState> m = with(sections, key, s);
+    return m == sections ? this : new LifetimeStore(false, locals, m, conds);
   }
 
   /** Records that boolean local {@code var} holds the result of the enter for {@code token}. */
@@ -129,9 +137,8 @@ public final class LifetimeStore implements Store<LifetimeStore> {
     if (bottom) {
       return this;
     }
-    Map<Object, Object> c = new HashMap<>(conds);
-    c.put(var, token);
-    return new LifetimeStore(false, locals, sections, ImmutableMap.copyOf(c));
+    ImmutableMap<Object, Object> c = with(conds, var, token);
+    return c == conds ? this : new LifetimeStore(false, locals, sections, c);
   }
 
   /** Forgets every boolean that decides {@code token}: its state changed (exit, a new enter). */
@@ -173,8 +180,21 @@ public final class LifetimeStore implements Store<LifetimeStore> {
     if (this == other || this.equals(other)) {
       return this;
     }
+    // Joins usually differ in one part: the others are kept as they are.
+    ImmutableMap<Object, LifetimeValue> joinedLocals = sameEntries(locals, other.locals) ? locals : joinLocals(other);
+    ImmutableMap<Object, SectionState> joinedSections =
+        sameEntries(sections, other.sections) ? sections : joinSections(other);
+    ImmutableMap<Object, Object> joinedConds = sameEntries(conds, other.conds) ? conds : joinConds(other);
+    return new LifetimeStore(false, joinedLocals, joinedSections, joinedConds);
+  }
+
+  private ImmutableMap<Object, LifetimeValue> joinLocals(LifetimeStore other) {
     Map<Object, LifetimeValue> l = new HashMap<>(locals);
     other.locals.forEach((k, v) -> l.merge(k, v, LifetimeValue::leastUpperBound));
+    return ImmutableMap.copyOf(l);
+  }
+
+  private ImmutableMap<Object, SectionState> joinSections(LifetimeStore other) {
     Map<Object, SectionState> s = new HashMap<>();
     for (Object k : union(sections.keySet(), other.sections.keySet())) {
       SectionState a = sections.get(k);
@@ -187,7 +207,11 @@ public final class LifetimeStore implements Store<LifetimeStore> {
         s.put(k, a.lub(b));
       }
     }
-    // A boolean decides a token only if it does so on both paths.
+    return ImmutableMap.copyOf(s);
+  }
+
+  /** A boolean decides a token only if it does so on both paths. */
+  private ImmutableMap<Object, Object> joinConds(LifetimeStore other) {
     Map<Object, Object> c = new HashMap<>();
     conds.forEach(
         (k, v) -> {
@@ -195,7 +219,7 @@ public final class LifetimeStore implements Store<LifetimeStore> {
             c.put(k, v);
           }
         });
-    return new LifetimeStore(false, ImmutableMap.copyOf(l), ImmutableMap.copyOf(s), ImmutableMap.copyOf(c));
+    return ImmutableMap.copyOf(c);
   }
 
   private static java.util.Set<Object> union(java.util.Set<Object> a, java.util.Set<Object> b) {

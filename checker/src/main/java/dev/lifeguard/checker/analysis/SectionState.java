@@ -37,6 +37,24 @@ public record SectionState(
     return new SectionState(m, enterTree, device, tokenName, scoped, inherited);
   }
 
+  /** Field by field, cheapest first: stores are compared at every join. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return this == o
+        || o instanceof SectionState s
+            && mask == s.mask
+            && enterTree == s.enterTree
+            && scoped == s.scoped
+            && inherited == s.inherited
+            && device.equals(s.device)
+            && tokenName.equals(s.tokenName);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(mask, enterTree, device, tokenName, scoped, inherited);
+  }
+
   SectionState lub(SectionState o) {
     if (this.equals(o)) {
       return this;

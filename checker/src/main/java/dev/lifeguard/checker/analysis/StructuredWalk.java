@@ -698,7 +698,7 @@ final class StructuredWalk {
       case MemberSelectTree ms -> {
         Symbol sym = ASTHelpers.getSymbol(ms);
         if (isField(sym)) {
-          if (sym.isStatic()) {
+          if (Vocabulary.isStatic(sym)) {
             return Out.of(s);
           }
           s = eval(ms.getExpression(), s).merged();
@@ -736,7 +736,7 @@ final class StructuredWalk {
         }
         if (isField(sym)) {
           LifetimeStore at = s;
-          if (target instanceof MemberSelectTree ms && !sym.isStatic()) {
+          if (target instanceof MemberSelectTree ms && !Vocabulary.isStatic(sym)) {
             at = eval(ms.getExpression(), at).merged();
           }
           // The CFG visits no field access for the target of a store: the store is the event.
@@ -834,7 +834,7 @@ final class StructuredWalk {
     if (isField(sym)) {
       // A number stored into a field: no lifetime, so no store event; the read of the field is a use, which
       // only matters through a binding-scoped receiver (left to the CFG, which reads it twice).
-      if (v instanceof MemberSelectTree ms && !sym.isStatic()) {
+      if (v instanceof MemberSelectTree ms && !Vocabulary.isStatic(sym)) {
         s = eval(ms.getExpression(), s).merged();
       }
       Operand target = operand(v, s);
@@ -858,7 +858,7 @@ final class StructuredWalk {
       throw unsupported(mit);
     }
     ExpressionTree select = mit.getMethodSelect();
-    if (select instanceof MemberSelectTree ms && !m.isStatic()) {
+    if (select instanceof MemberSelectTree ms && !Vocabulary.isStatic(m)) {
       s = eval(ms.getExpression(), s).merged();
     }
     for (ExpressionTree a : mit.getArguments()) {
@@ -891,7 +891,7 @@ final class StructuredWalk {
     if (!rules.facts(m).plain) {
       return false;
     }
-    if (!m.isStatic()) {
+    if (!Vocabulary.isStatic(m)) {
       LifetimeValue recv = mit.getMethodSelect() instanceof MemberSelectTree ms
           ? valueOf(ms.getExpression(), s)
           : implicitThis(m).value();
@@ -913,13 +913,13 @@ final class StructuredWalk {
   private @Nullable Operand receiver(MethodInvocationTree mit, MethodSymbol m, LifetimeStore s) {
     ExpressionTree select = mit.getMethodSelect();
     if (select instanceof MemberSelectTree ms) {
-      if (m.isStatic()) {
+      if (Vocabulary.isStatic(m)) {
         return new Operand(ms.getExpression(), LifetimeValue.NONE, null, null,
             Operand.Shape.OTHER, null, null);
       }
       return operand(ms.getExpression(), s);
     }
-    if (m.isStatic()) {
+    if (Vocabulary.isStatic(m)) {
       return new Operand(null, LifetimeValue.NONE, m.owner.getSimpleName().toString(), null, Operand.Shape.OTHER, null, null);
     }
     return implicitThis(m);
@@ -961,7 +961,7 @@ final class StructuredWalk {
       return new Operand(e, rules.localValue(sym, s), null, type, Operand.Shape.LOCAL, sym, null);
     }
     if (isField(sym)) {
-      Operand recv = sym.isStatic() ? null
+      Operand recv = Vocabulary.isStatic(sym) ? null
           : e instanceof MemberSelectTree ms ? operand(ms.getExpression(), s) : implicitThis(sym);
       return new Operand(e, rules.declared(sym), null, type, Operand.Shape.FIELD, sym, recv);
     }

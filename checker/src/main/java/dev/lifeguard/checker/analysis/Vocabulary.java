@@ -130,15 +130,18 @@ public final class Vocabulary {
       return true;
     }
     for (Symbol p : m.getParameters()) {
-      if (p.type.tsym != null && annotation(p.type.tsym, MANAGED_ACTION)
-          .map(a -> a.getElementValues().values().stream()
-              .anyMatch(v -> String.valueOf(v.getValue()).endsWith("BINDING")))
-          .orElse(false)) {
+      if (p.type.tsym instanceof ClassSymbol c && !isPlatform(c) && cached(c, bindingActions, computeBindingAction)) {
         return true;
       }
     }
     return false;
   }
+
+  // Per parameter type: is it a @ManagedAction(BINDING) callback? Every method's parameters are asked.
+  private final Map<Symbol, Boolean> bindingActions = new IdentityHashMap<>();
+  private final java.util.function.Function<Symbol, Boolean> computeBindingAction = c -> annotation(c, MANAGED_ACTION)
+      .map(a -> a.getElementValues().values().stream().anyMatch(v -> String.valueOf(v.getValue()).endsWith("BINDING")))
+      .orElse(false);
 
   /** True when the type, or one of its supertypes, is annotated {@code @BindingScoped}. */
   public boolean isBindingScopedType(@Nullable Type t) {
@@ -458,18 +461,20 @@ public final class Vocabulary {
 
   /** {@link #relevance}: nothing of the vocabulary. */
   static final int NONE = 0;
-  /** {@link #relevance}: puts the file in scope, but no event comes from it. */
+  /** {@link #relevance} bit: puts the file in scope. */
   static final int IN_SCOPE = 1;
-  /** {@link #relevance}: a body that refers to it needs the flow analysis (and the file is in scope). */
+  /** {@link #relevance} bit: a body that refers to it needs the flow analysis (and the file is in scope). */
   static final int FLOW = 2;
+  /** {@link #relevance} bit: a method that carries the vocabulary or registers devres (see {@link #isVocabularyCall}). */
+  static final int CALL = 4;
 
-  private static final Integer[] RELEVANCE = {NONE, IN_SCOPE, FLOW};
+  private static final Integer[] RELEVANCE = {0, 1, 2, 3, 4, 5, 6, 7};
 
   /**
    * How much a symbol matters, cached per symbol: {@link #FLOW} when it (or a parameter of it) carries the
-   * vocabulary or it is a variable or method of binding-scoped type; else {@link #IN_SCOPE} when it registers
-   * devres, or it, its type or its owner has a lifetime, a context or a device; else {@link #NONE}. The file scan
-   * asks this of every name.
+   * vocabulary or it is a variable or method of binding-scoped type; {@link #IN_SCOPE} when it, its type or its
+   * owner has a lifetime, a context or a device; {@link #CALL} (and in scope) for a method that carries the
+   * vocabulary or registers devres; else {@link #NONE}. The file scan asks this of every name.
    */
   int relevance(Symbol sym) {
     if (sym instanceof VarSymbol v && v.owner instanceof MethodSymbol && v.getRawAttributes().isEmpty()) {
@@ -497,7 +502,15 @@ public final class Vocabulary {
    * #isInScope}, drm-lifetime types, device types and callback types alone do not count: no event comes from them.
    */
   public boolean needsFlow(Symbol sym) {
-    return relevance(sym) == FLOW;
+    return (relevance(sym) & FLOW) != 0;
+  }
+
+  /**
+   * Whether a call of {@code m} is one the rules on single calls judge: the method carries the vocabulary or
+   * registers devres. Read off the relevance the file scan asks anyway.
+   */
+  public boolean isVocabularyCall(MethodSymbol m) {
+    return (relevance(m) & CALL) != 0;
   }
 
   private static boolean cached(Symbol sym, Map<Symbol, Boolean> cache, java.util.function.Function<Symbol, Boolean> f) {
@@ -510,7 +523,11 @@ public final class Vocabulary {
       // A package name, or the JDK's methods, fields and types: nothing there carries the vocabulary.
       return RELEVANCE[NONE];
     }
-    return RELEVANCE[computeNeedsFlow(sym) ? FLOW : computeInScope(sym) ? IN_SCOPE : NONE];
+    int r = computeNeedsFlow(sym) ? IN_SCOPE | FLOW : computeInScope(sym) ? IN_SCOPE : NONE;
+    if (sym instanceof MethodSymbol m && (hasAny(m) || registersDevres(m))) {
+      r |= IN_SCOPE | CALL;
+    }
+    return RELEVANCE[r];
   }
 
   /** The relevance of an unannotated variable of type {@code c}: what the type says (see computeInScope). */
@@ -519,7 +536,7 @@ public final class Vocabulary {
       return RELEVANCE[NONE];
     }
     Type t = c.type;
-    return RELEVANCE[isBindingScopedType(t) ? FLOW : varTypeInScope(t) ? IN_SCOPE : NONE];
+    return RELEVANCE[isBindingScopedType(t) ? IN_SCOPE | FLOW : varTypeInScope(t) ? IN_SCOPE : NONE];
   }
 
   private boolean computeNeedsFlow(Symbol sym) {
@@ -542,7 +559,7 @@ public final class Vocabulary {
       if (isDrmScopedType(m.getReturnType())) {
         return true;
       }
-      return m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type)) || registersDevres(m);
+      return m.owner instanceof ClassSymbol c && (hasAnyContext(c) || isDeviceType(c.type));
     }
     if (sym instanceof VarSymbol || sym.getKind() == ElementKind.CLASS || sym.getKind() == ElementKind.INTERFACE) {
       return varTypeInScope(sym.type);
@@ -583,6 +600,16 @@ public final class Vocabulary {
   }
 
   /** True when the symbol itself carries any Lifeguard annotation. */
+  /**
+   * {@link Symbol#isStatic} from the flags javac has already set: the walk asks it at every call and field, and
+   * javac's own version asks the owner class for its flags (completing it) whenever the answer is no.
+   */
+  static boolean isStatic(Symbol s) {
+    return (s.flags_field & com.sun.tools.javac.code.Flags.STATIC) != 0
+        || (s.kind == com.sun.tools.javac.code.Kinds.Kind.VAR && s.owner != null
+            && (s.owner.flags_field & com.sun.tools.javac.code.Flags.INTERFACE) != 0);
+  }
+
   public static boolean hasVocabulary(@Nullable Symbol sym) {
     return sym != null && hasAny(sym);
   }
