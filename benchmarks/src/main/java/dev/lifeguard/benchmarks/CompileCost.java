@@ -3,6 +3,13 @@ package dev.lifeguard.benchmarks;
 import dev.lifeguard.benchmarks.InProcessJavac.Mode;
 import dev.lifeguard.benchmarks.InProcessJavac.Result;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +31,13 @@ import java.util.Map;
  * <p>Peak memory is the peak resident set of one extra, cold {@code javac} process per mode (skip with
  * {@code --no-rss}).
  *
- * <p>Arguments: {@code --root DIR --work DIR [--rounds N] [--warmup N] [--no-rss] corpus...}, where a corpus is one of
+ * <p>With {@code --profile}, a JFR recording samples the timed rounds every millisecond; each compile runs on a
+ * thread named for its mode, so the samples split by mode: how much more the Lifeguard compiles sampled than the
+ * ep-off ones, how much of that was inside Lifeguard's code, and how much was Error Prone calling the checks. It
+ * needs {@code -XX:FlightRecorderOptions:stackdepth=2048} on the harness JVM (javac's stacks are deep).
+ *
+ * <p>Arguments: {@code --root DIR --work DIR [--rounds N] [--warmup N] [--no-rss] [--profile] corpus...}, where a
+ * corpus is one of
  * {@code samples}, {@code gen-10k}, {@code gen-50k}, {@code gen-200k}, {@code commons-lang3},
  * {@code commons-collections4}, {@code javaparser-core}, {@code adversarial}, {@code adversarial-4x}, or the groups
  * {@code gen}, {@code real}, {@code all}.
@@ -43,10 +56,13 @@ public final class CompileCost {
   private final boolean measureRss;
   private final InProcessJavac javac = new InProcessJavac("WARN");
   private final StringBuilder report = new StringBuilder();
+  private final List<String> profileLines = new ArrayList<>();
+  private final boolean profile;
   private final Map<String, double[]> scaling = new LinkedHashMap<>();
 
-  private CompileCost(Path root, Path work, int rounds, int warmup, boolean measureRss) {
+  private CompileCost(Path root, Path work, int rounds, int warmup, boolean measureRss, boolean profile) {
     this.measureRss = measureRss;
+    this.profile = profile;
     this.root = root;
     this.work = work;
     this.roundsOverride = rounds;
@@ -60,6 +76,7 @@ public final class CompileCost {
     int rounds = 0;
     int warmup = -1;
     boolean rss = true;
+    boolean profile = false;
     List<String> names = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -68,6 +85,7 @@ public final class CompileCost {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--no-rss" -> rss = false;
+        case "--profile" -> profile = true;
         default -> names.addAll(Arrays.asList(args[i].split("[ ,]+")));
       }
     }
@@ -81,7 +99,14 @@ public final class CompileCost {
         default -> corpora.add(n);
       }
     }
-    new CompileCost(root, work, rounds, warmup, rss).run(corpora);
+    if (profile && ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .noneMatch(a -> a.contains("stackdepth="))) {
+      System.err.println("--profile needs -XX:FlightRecorderOptions:stackdepth=2048 on the harness JVM"
+          + " (\"-Dbench.jvm=-Xss4m -Xms4g -Xmx4g -XX:FlightRecorderOptions:stackdepth=2048\"): javac's stacks are"
+          + " deeper than JFR's default of 64 frames, so Lifeguard's frames would be cut off");
+      System.exit(2);
+    }
+    new CompileCost(root, work, rounds, warmup, rss, profile).run(corpora);
   }
 
   private void run(List<String> corpora) throws IOException {
@@ -99,6 +124,15 @@ public final class CompileCost {
     for (String name : corpora) {
       Corpus c = corpus(name);
       measure(c);
+    }
+    if (!profileLines.isEmpty()) {
+      line("");
+      line("Profile (JFR, every 1 ms, timed rounds; samples of each mode's compiling thread):");
+      line("");
+      line("| corpus | samples ep-off | samples lifeguard | lifeguard/ep-off | in Lifeguard's code / ep-off"
+          + " | Error Prone calling the checks / ep-off |");
+      line("|---|---:|---:|---:|---:|---:|");
+      profileLines.forEach(this::line);
     }
     if (!scaling.isEmpty()) {
       line("");
@@ -172,7 +206,13 @@ public final class CompileCost {
         c.files().size(), c.lines(), warmup, rounds, loadBefore);
     Map<Mode, List<Result>> results = new EnumMap<>(Mode.class);
     Mode[] modes = Mode.values();
+    Recording recording = null;
     for (int r = -warmup; r < rounds; r++) {
+      if (r == 0 && profile) {
+        recording = new Recording();
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1)).withStackTrace();
+        recording.start();
+      }
       for (int i = 0; i < modes.length; i++) {
         Mode m = modes[Math.floorMod(r + i, modes.length)]; // rotate the order: no mode always runs first
         settle(); // the previous compile's garbage is collected before the clock starts, not charged to this one
@@ -184,6 +224,9 @@ public final class CompileCost {
           results.computeIfAbsent(m, k -> new ArrayList<>()).add(res);
         }
       }
+    }
+    if (recording != null) {
+      profileLines.add(profileLine(c, recording));
     }
     double plain = median(results.get(Mode.PLAIN), Result::nanos) / 1e9;
     double off = median(results.get(Mode.EP_OFF), Result::nanos) / 1e9;
@@ -224,6 +267,51 @@ public final class CompileCost {
     if (c.name().startsWith("gen-") || c.name().startsWith("adversarial")) {
       scaling.put(c.name(), new double[] {c.lines(), plain * 1000 / k, off * 1000 / k, lg * 1000 / k});
     }
+  }
+
+  /**
+   * Splits the recording's samples by mode (the compiling thread's name): all of them, those inside Lifeguard's
+   * code, and those in Error Prone's scanner outside it. The last, beyond what the ep-off compiles had of it, is
+   * Error Prone calling the checks' matchers (suppression, timing), which no change inside the checks can remove.
+   */
+  private String profileLine(Corpus c, Recording recording) {
+    Map<String, long[]> counts = new LinkedHashMap<>();
+    try {
+      recording.stop();
+      Path file = Files.createTempFile("lifeguard-profile", ".jfr");
+      try {
+        recording.dump(file);
+        for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+          RecordedThread t = e.getThread("sampledThread");
+          if (t == null || t.getJavaName() == null || !t.getJavaName().startsWith("javac-")
+              || e.getStackTrace() == null) {
+            continue;
+          }
+          long[] n = counts.computeIfAbsent(t.getJavaName().substring("javac-".length()), k -> new long[3]);
+          boolean inLifeguard = false;
+          boolean inScanner = false;
+          for (RecordedFrame f : e.getStackTrace().getFrames()) {
+            String type = f.getMethod().getType().getName();
+            inLifeguard |= type.startsWith("dev.lifeguard.checker");
+            inScanner |= type.equals("com.google.errorprone.scanner.ErrorProneScanner");
+          }
+          n[0]++;
+          n[1] += inLifeguard ? 1 : 0;
+          n[2] += inScanner && !inLifeguard ? 1 : 0;
+        }
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      recording.close();
+    }
+    long[] off = counts.getOrDefault(Mode.EP_OFF.label(), new long[3]);
+    long[] lg = counts.getOrDefault(Mode.LIFEGUARD.label(), new long[3]);
+    double base = Math.max(1, off[0]);
+    return String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f | %.3f |", c.name(), off[0], lg[0], lg[0] / base,
+        lg[1] / base, (lg[2] - off[2]) / base);
   }
 
   private static double medianOf(double[] xs) {

@@ -163,7 +163,8 @@ final class Contexts {
     List<MethodSymbol> out = new java.util.ArrayList<>();
     for (ClassSymbol s : carriers) {
       for (Symbol sup : s.members().getSymbolsByName(m.name)) {
-        if (sup instanceof MethodSymbol ms && m.overrides(ms, owner, vocab.types(), true)) {
+        if (sup instanceof MethodSymbol ms && ms.params().size() == m.params().size()
+            && m.overrides(ms, owner, vocab.types(), false)) {
           out.add(ms);
         }
       }
