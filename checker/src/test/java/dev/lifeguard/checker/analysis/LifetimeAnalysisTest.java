@@ -231,25 +231,6 @@ final class LifetimeAnalysisTest {
               }
               """)
           .doTest();
-      // Each class's calls of vocabulary methods, which the rules on single calls read, are found again.
-      with(dev.lifeguard.checker.DrmObjectInDevres.class)
-          .addSourceLines(
-              "Alloc.java",
-              HEADER
-                  + """
-                  class S { DrmEncoder e; }
-                  class Alloc {
-                    static Device dev;
-                    // BUG: Diagnostic contains: allocates S in binding-scoped memory
-                    S field = Devm.kzalloc(dev, S::new);
-                    static class Nested {
-                      // BUG: Diagnostic contains: allocates S in binding-scoped memory
-                      S inner = Devm.kzalloc(dev, S::new);
-                    }
-                    S fine = Drmm.kzalloc(null, S::new);
-                  }
-                  """)
-          .doTest();
       with(dev.lifeguard.checker.UnguardedDevresAccess.class)
           .addSourceLines(
               "T.java",
@@ -285,7 +266,8 @@ final class LifetimeAnalysisTest {
   @Test
   void eachCallIsJudgedOnceWithOrWithoutTheFileScan() {
     // The rules on single calls read each class's own calls: none may be judged twice (by an enclosing class too)
-    // or missed, whether the file scan collected them or, after it failed, each class's own scan did.
+    // or missed, whether the file scan collected them or, after it failed, each class's own scan did (this is the
+    // test of that fallback).
     JavaFileObject driver = JavaFileObjects.forSourceString("Calls", HEADER + """
         class S { DrmEncoder e; }
         class Calls {
