@@ -3,18 +3,19 @@ package dev.lifeguard.checker;
 import com.google.errorprone.BugPattern.SeverityLevel;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
-import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
-import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
 import dev.lifeguard.checker.analysis.AnalysisResult;
 import dev.lifeguard.checker.analysis.LifetimeAnalysis;
 
 /**
- * A check that reads the shared lifetime analysis: for every method and every top-level lambda it gets the one
- * cached {@link AnalysisResult} and reports from its events, through {@code state.reportMatch}, so one body can
- * give several findings.
+ * A check that reads the shared lifetime analysis: for every method and every top-level lambda of each class it
+ * gets the one cached {@link AnalysisResult} and reports from its events, through {@code state.reportMatch}, so
+ * one body can give several findings.
  *
  * <pre>{@code
  * public final class UnguardedDevresAccess extends AnalysisCheck {
@@ -24,31 +25,55 @@ import dev.lifeguard.checker.analysis.LifetimeAnalysis;
  * }
  * }</pre>
  */
-abstract class AnalysisCheck extends BugChecker implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+abstract class AnalysisCheck extends BugChecker implements ClassTreeMatcher {
 
+  /**
+   * Runs the check on every method of the class and every lambda outside them (field initialisers), then on the
+   * class's own declaration. One matcher per class rather than one per method and one per lambda: Error Prone
+   * pays for each matcher at each node it is registered for, and these checks read one shared result per body.
+   * A method or field that suppresses the check is skipped, as Error Prone would skip it.
+   */
   @Override
-  public final Description matchMethod(MethodTree tree, VisitorState state) {
-    run(state);
-    return matchDeclaration(tree, state);
+  public final Description matchClass(ClassTree tree, VisitorState state) {
+    LifetimeAnalysis analysis = LifetimeAnalysis.instance(state);
+    if (analysis.fileInScope(state)) {
+      TreePath classPath = state.getPath();
+      for (Tree member : tree.getMembers()) {
+        if (member instanceof MethodTree m && !isSuppressed(m, state)) {
+          VisitorState at = state.withPath(new TreePath(classPath, m));
+          run(at);
+          Description d = matchDeclaration(m, at);
+          if (d != Description.NO_MATCH) {
+            state.reportMatch(d);
+          }
+        }
+      }
+      for (TreePath lambda : analysis.topLevelLambdas(state)) {
+        if (!Findings.suppressed(this, state, lambda)) {
+          run(state.withPath(lambda));
+        }
+      }
+    }
+    return matchClassDeclaration(tree, state);
   }
 
   /**
-   * Judges the method's own declaration (a malformed use of the vocabulary on it); the default finds nothing.
+   * Judges a method's own declaration (a malformed use of the vocabulary on it); the default finds nothing.
    * Bodies are judged from the analysis in {@link #report}.
    */
   Description matchDeclaration(MethodTree tree, VisitorState state) {
     return Description.NO_MATCH;
   }
 
-  @Override
-  public final Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
-    return run(state);
+  /** Judges the class itself (its fields, its calls); the default finds nothing. */
+  Description matchClassDeclaration(ClassTree tree, VisitorState state) {
+    return Description.NO_MATCH;
   }
 
-  private Description run(VisitorState state) {
+  private void run(VisitorState state) {
     if (enabled()) {
       AnalysisResult result = LifetimeAnalysis.instance(state).analyze(state.getPath(), uncheckedExceptions());
-      if (!result.failure().isEmpty() && reportsAnalysisFailures() && !isSuppressed(state.getPath().getLeaf(), state)) {
+      if (!result.failure().isEmpty() && reportsAnalysisFailures()) {
         // A note, not an error: the gate must not fail on code the analysis cannot follow, but the user must see it.
         state.reportMatch(buildDescription(state.getPath().getLeaf())
             .setMessage("Lifeguard could not analyse this body (" + result.failure() + "), so none of its checks"
@@ -58,7 +83,6 @@ abstract class AnalysisCheck extends BugChecker implements MethodTreeMatcher, La
       }
       report(result, state);
     }
-    return Description.NO_MATCH;
   }
 
   /** Whether this check is the one that tells the user about bodies the analysis gave up on (one note each). */

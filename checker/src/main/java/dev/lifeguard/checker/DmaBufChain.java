@@ -7,7 +7,6 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
@@ -53,7 +52,7 @@ import org.jspecify.annotations.Nullable;
     severity = ERROR,
     link = Findings.DOCS + "DmaBufChain.md",
     linkType = CUSTOM)
-public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher {
+public final class DmaBufChain extends AnalysisCheck {
   private static final List<String> ORDER = List.of("IMPORTER_GEM", "DMA_BUF", "EXPORTER_GEM");
   private static final Map<String, String> WORDS =
       Map.of("IMPORTER_GEM", "importer GEM object", "DMA_BUF", "dma-buf", "EXPORTER_GEM", "exporter GEM object");
@@ -64,7 +63,7 @@ public final class DmaBufChain extends AnalysisCheck implements ClassTreeMatcher
   // ---- fields: direction and loops ----
 
   @Override
-  public Description matchClass(ClassTree tree, VisitorState state) {
+  Description matchClassDeclaration(ClassTree tree, VisitorState state) {
     if (!LifetimeAnalysis.instance(state).fileInScope(state)) {
       return Description.NO_MATCH;
     }

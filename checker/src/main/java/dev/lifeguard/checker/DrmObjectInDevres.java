@@ -7,7 +7,6 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
@@ -47,7 +46,7 @@ import javax.lang.model.element.ElementKind;
     severity = ERROR,
     link = Findings.DOCS + "DrmObjectInDevres.md",
     linkType = CUSTOM)
-public final class DrmObjectInDevres extends AnalysisCheck implements ClassTreeMatcher {
+public final class DrmObjectInDevres extends AnalysisCheck {
 
   @Inject
   public DrmObjectInDevres() {}
@@ -60,7 +59,7 @@ public final class DrmObjectInDevres extends AnalysisCheck implements ClassTreeM
    * every file): binding-scoped allocations and devres registrations.
    */
   @Override
-  public Description matchClass(ClassTree tree, VisitorState state) {
+  Description matchClassDeclaration(ClassTree tree, VisitorState state) {
     for (TreePath path : LifetimeAnalysis.instance(state).vocabularyCalls(state)) {
       if (path.getLeaf() instanceof MethodInvocationTree call && ASTHelpers.getSymbol(call) instanceof MethodSymbol m) {
         Description d = matchCall(call, m, state.withPath(path));

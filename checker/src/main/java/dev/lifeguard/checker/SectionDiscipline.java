@@ -8,7 +8,6 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.sun.source.tree.MethodTree;
@@ -54,7 +53,7 @@ import javax.inject.Inject;
     link = Findings.DOCS + "SectionDiscipline.md",
     linkType = CUSTOM)
 public final class SectionDiscipline extends AnalysisCheck
-    implements ClassTreeMatcher, CompilationUnitTreeMatcher {
+    implements CompilationUnitTreeMatcher {
 
   static final String UNCHECKED_FLAG = "SectionDiscipline:UncheckedExceptions";
 
@@ -153,7 +152,7 @@ public final class SectionDiscipline extends AnalysisCheck
    * call of every file.
    */
   @Override
-  public Description matchClass(ClassTree tree, VisitorState state) {
+  Description matchClassDeclaration(ClassTree tree, VisitorState state) {
     if (flagError.isPresent()) {
       return Description.NO_MATCH;
     }

@@ -300,6 +300,12 @@ final class UnguardedDevresAccessTest {
                     // BUG: Diagnostic contains: binding-scoped
                     return v + regs.readl(8);
                   }
+
+                  // A lambda in a field initialiser is a body of its own; its field can suppress it.
+                  // BUG: Diagnostic contains: binding-scoped
+                  DrmIoctl loud = (f, a) -> regs.readl(12);
+                  @SuppressWarnings("UnguardedDevresAccess")
+                  DrmIoctl quiet = (f, a) -> regs.readl(16);
                 }
                 """)
         .doTest();

@@ -253,6 +253,48 @@ public final class LifetimeAnalysis {
     return vocabularyCalls.getOrDefault(c, List.of());
   }
 
+  private final Map<ClassTree, List<TreePath>> topLevelLambdas = new IdentityHashMap<>();
+  private @Nullable CompilationUnitTree lambdasUnit;
+
+  /**
+   * The lambdas of the class at {@code state.getPath()} that are in no method: in field initialisers and
+   * initialiser blocks (not in nested classes, which are asked on their own, nor in other lambdas, which are
+   * analysed with the one they are in). The analysis takes them as bodies of their own.
+   */
+  public List<TreePath> topLevelLambdas(VisitorState state) {
+    if (!(state.getPath().getLeaf() instanceof ClassTree c)) {
+      return List.of();
+    }
+    if (lambdasUnit != state.getPath().getCompilationUnit()) {
+      lambdasUnit = state.getPath().getCompilationUnit();
+      topLevelLambdas.clear();
+    }
+    List<TreePath> found = topLevelLambdas.get(c);
+    if (found == null) {
+      List<TreePath> out = new ArrayList<>(0);
+      TreePathScanner<Void, Void> scanner = new TreePathScanner<>() {
+        @Override
+        public Void visitClass(ClassTree nested, Void v) {
+          return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree l, Void v) {
+          out.add(getCurrentPath());
+          return null;
+        }
+      };
+      for (Tree member : c.getMembers()) {
+        if (!(member instanceof MethodTree) && !(member instanceof ClassTree)) {
+          scanner.scan(new TreePath(state.getPath(), member), null);
+        }
+      }
+      found = out.isEmpty() ? List.of() : out;
+      topLevelLambdas.put(c, found);
+    }
+    return found;
+  }
+
   /** The bodies (methods, lambdas) of the current file that refer to something that can make an event. */
   private final Set<Tree> flowBodies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   /** False when the file scan failed part way: then each body is asked with {@link #mentionsVocabulary}. */
