@@ -36,8 +36,11 @@ import java.util.Map;
  * ep-off ones, how much of that was inside Lifeguard's code, and how much was Error Prone calling the checks. It
  * needs {@code -XX:FlightRecorderOptions:stackdepth=2048} on the harness JVM (javac's stacks are deep).
  *
- * <p>Arguments: {@code --root DIR --work DIR [--rounds N] [--warmup N] [--no-rss] [--profile] corpus...}, where a
- * corpus is one of
+ * <p>Before the first corpus, the JVM is warmed with {@code --jvm-warmup N} (default 20) untimed rounds of
+ * {@code samples} in every mode, so the order of the corpora does not change their figures.
+ *
+ * <p>Arguments: {@code --root DIR --work DIR [--rounds N] [--warmup N] [--jvm-warmup N] [--no-rss] [--profile]
+ * corpus...}, where a corpus is one of
  * {@code samples}, {@code gen-10k}, {@code gen-50k}, {@code gen-200k}, {@code commons-lang3},
  * {@code commons-collections4}, {@code javaparser-core}, {@code adversarial}, {@code adversarial-4x}, or the groups
  * {@code gen}, {@code real}, {@code all}.
@@ -58,10 +61,13 @@ public final class CompileCost {
   private final StringBuilder report = new StringBuilder();
   private final List<String> profileLines = new ArrayList<>();
   private final boolean profile;
+  private final int jvmWarmup;
   private final Map<String, double[]> scaling = new LinkedHashMap<>();
 
-  private CompileCost(Path root, Path work, int rounds, int warmup, boolean measureRss, boolean profile) {
+  private CompileCost(
+      Path root, Path work, int rounds, int warmup, boolean measureRss, boolean profile, int jvmWarmup) {
     this.measureRss = measureRss;
+    this.jvmWarmup = jvmWarmup;
     this.profile = profile;
     this.root = root;
     this.work = work;
@@ -77,6 +83,7 @@ public final class CompileCost {
     int warmup = -1;
     boolean rss = true;
     boolean profile = false;
+    int jvmWarmup = 20;
     List<String> names = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -86,6 +93,7 @@ public final class CompileCost {
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--no-rss" -> rss = false;
         case "--profile" -> profile = true;
+        case "--jvm-warmup" -> jvmWarmup = Integer.parseInt(args[++i]);
         default -> names.addAll(Arrays.asList(args[i].split("[ ,]+")));
       }
     }
@@ -106,7 +114,7 @@ public final class CompileCost {
           + " deeper than JFR's default of 64 frames, so Lifeguard's frames would be cut off");
       System.exit(2);
     }
-    new CompileCost(root, work, rounds, warmup, rss, profile).run(corpora);
+    new CompileCost(root, work, rounds, warmup, rss, profile, jvmWarmup).run(corpora);
   }
 
   private void run(List<String> corpora) throws IOException {
@@ -121,6 +129,7 @@ public final class CompileCost {
         + " | CPU per-round median | Lifeguard's own time / ep-off | ep-off/plain | lifeguard/plain | peak RSS MiB (cold javac) plain / ep-off / lifeguard | findings | errors"
         + " | load avg before → after |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+    warmUpJvm();
     for (String name : corpora) {
       Corpus c = corpus(name);
       measure(c);
@@ -165,6 +174,25 @@ public final class CompileCost {
     Files.writeString(file, report);
     System.out.println();
     System.out.println("Written to " + file);
+  }
+
+  /**
+   * Compiles {@code samples} in every mode, untimed, before the first corpus: each corpus's own warm-up rounds
+   * then only settle its sizes, and the first corpus measured is as warm as the last. Without it, a first corpus
+   * of 10k lines still ran Lifeguard's code partly interpreted in its timed rounds (own/ep-off 0.086 against
+   * 0.057-0.060 measured after other corpora).
+   */
+  private void warmUpJvm() {
+    if (jvmWarmup <= 0) {
+      return;
+    }
+    Corpus c = corpus("samples");
+    System.err.printf(Locale.ROOT, "JVM warm-up: %d rounds of samples in every mode%n", jvmWarmup);
+    for (int r = 0; r < jvmWarmup; r++) {
+      for (Mode m : Mode.values()) {
+        javac.compile(c, m, work.resolve("bench-out").resolve("jvm-warmup").resolve(m.label()));
+      }
+    }
   }
 
   private Corpus corpus(String name) {
