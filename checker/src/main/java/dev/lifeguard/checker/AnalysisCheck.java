@@ -5,10 +5,13 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.lifeguard.checker.analysis.AnalysisResult;
 import dev.lifeguard.checker.analysis.LifetimeAnalysis;
 
@@ -63,6 +66,27 @@ abstract class AnalysisCheck extends BugChecker implements ClassTreeMatcher {
    */
   Description matchDeclaration(MethodTree tree, VisitorState state) {
     return Description.NO_MATCH;
+  }
+
+  /** A rule on one call of a vocabulary method, judged with the state at the call. */
+  interface CallRule {
+    Description judge(MethodInvocationTree call, MethodSymbol m, VisitorState atCall);
+  }
+
+  /**
+   * Reports what {@code rule} finds at each call, in the class at {@code state.getPath()}, of a method that
+   * carries the vocabulary or registers devres (from the analysis's file scan, instead of a matcher on every call
+   * of every file), unless a declaration around the call suppresses this check.
+   */
+  final void reportCalls(VisitorState state, CallRule rule) {
+    for (TreePath path : LifetimeAnalysis.instance(state).vocabularyCalls(state)) {
+      if (path.getLeaf() instanceof MethodInvocationTree call && ASTHelpers.getSymbol(call) instanceof MethodSymbol m) {
+        Description d = rule.judge(call, m, state.withPath(path));
+        if (d != Description.NO_MATCH && !Findings.suppressed(this, state, path)) {
+          state.reportMatch(d);
+        }
+      }
+    }
   }
 
   /** Judges the class itself (its fields, its calls); the default finds nothing. */

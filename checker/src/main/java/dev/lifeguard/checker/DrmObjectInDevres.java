@@ -15,7 +15,6 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -60,14 +59,7 @@ public final class DrmObjectInDevres extends AnalysisCheck {
    */
   @Override
   Description matchClassDeclaration(ClassTree tree, VisitorState state) {
-    for (TreePath path : LifetimeAnalysis.instance(state).vocabularyCalls(state)) {
-      if (path.getLeaf() instanceof MethodInvocationTree call && ASTHelpers.getSymbol(call) instanceof MethodSymbol m) {
-        Description d = matchCall(call, m, state.withPath(path));
-        if (d != Description.NO_MATCH && !Findings.suppressed(this, state, path)) {
-          state.reportMatch(d);
-        }
-      }
-    }
+    reportCalls(state, this::matchCall);
     return Description.NO_MATCH;
   }
 

@@ -156,16 +156,7 @@ public final class SectionDiscipline extends AnalysisCheck
     if (flagError.isPresent()) {
       return Description.NO_MATCH;
     }
-    for (TreePath path : LifetimeAnalysis.instance(state).vocabularyCalls(state)) {
-      if (path.getLeaf() instanceof MethodInvocationTree call
-          && ASTHelpers.getSymbol(call) instanceof MethodSymbol m
-          && Vocabulary.isEnter(m)) {
-        Description d = matchEnter(call, m, state.withPath(path));
-        if (d != Description.NO_MATCH && !Findings.suppressed(this, state, path)) {
-          state.reportMatch(d);
-        }
-      }
-    }
+    reportCalls(state, (call, m, atCall) -> Vocabulary.isEnter(m) ? matchEnter(call, m, atCall) : Description.NO_MATCH);
     return Description.NO_MATCH;
   }
 
