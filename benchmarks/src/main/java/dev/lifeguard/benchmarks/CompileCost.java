@@ -34,7 +34,8 @@ import java.util.Map;
  * <p>With {@code --profile}, a JFR recording samples the timed rounds every millisecond; each compile runs on a
  * thread named for its mode, so the samples split by mode: how much more the Lifeguard compiles sampled than the
  * ep-off ones, how much of that was inside Lifeguard's code, and how much was Error Prone calling the checks. It
- * needs {@code -XX:FlightRecorderOptions:stackdepth=2048} on the harness JVM (javac's stacks are deep).
+ * needs {@code -XX:FlightRecorderOptions:stackdepth=2048} on the harness JVM (javac's stacks are deep). The recording
+ * of each corpus is kept as {@code target/bench-results/profile-<corpus>.jfr}, for {@code jfr print}.
  *
  * <p>Before the first corpus, the JVM is warmed with {@code --jvm-warmup N} (default 20) untimed rounds of
  * {@code samples} in every mode, so the order of the corpora does not change their figures.
@@ -306,29 +307,25 @@ public final class CompileCost {
     Map<String, long[]> counts = new LinkedHashMap<>();
     try {
       recording.stop();
-      Path file = Files.createTempFile("lifeguard-profile", ".jfr");
-      try {
-        recording.dump(file);
-        for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-          RecordedThread t = e.getThread("sampledThread");
-          if (t == null || t.getJavaName() == null || !t.getJavaName().startsWith("javac-")
-              || e.getStackTrace() == null) {
-            continue;
-          }
-          long[] n = counts.computeIfAbsent(t.getJavaName().substring("javac-".length()), k -> new long[3]);
-          boolean inLifeguard = false;
-          boolean inScanner = false;
-          for (RecordedFrame f : e.getStackTrace().getFrames()) {
-            String type = f.getMethod().getType().getName();
-            inLifeguard |= type.startsWith("dev.lifeguard.checker");
-            inScanner |= type.equals("com.google.errorprone.scanner.ErrorProneScanner");
-          }
-          n[0]++;
-          n[1] += inLifeguard ? 1 : 0;
-          n[2] += inScanner && !inLifeguard ? 1 : 0;
+      Path file = Files.createDirectories(work.resolve("bench-results")).resolve("profile-" + c.name() + ".jfr");
+      recording.dump(file);
+      for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+        RecordedThread t = e.getThread("sampledThread");
+        if (t == null || t.getJavaName() == null || !t.getJavaName().startsWith("javac-")
+            || e.getStackTrace() == null) {
+          continue;
         }
-      } finally {
-        Files.deleteIfExists(file);
+        long[] n = counts.computeIfAbsent(t.getJavaName().substring("javac-".length()), k -> new long[3]);
+        boolean inLifeguard = false;
+        boolean inScanner = false;
+        for (RecordedFrame f : e.getStackTrace().getFrames()) {
+          String type = f.getMethod().getType().getName();
+          inLifeguard |= type.startsWith("dev.lifeguard.checker");
+          inScanner |= type.equals("com.google.errorprone.scanner.ErrorProneScanner");
+        }
+        n[0]++;
+        n[1] += inLifeguard ? 1 : 0;
+        n[2] += inScanner && !inLifeguard ? 1 : 0;
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

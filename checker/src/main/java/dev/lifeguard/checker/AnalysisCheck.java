@@ -42,7 +42,7 @@ abstract class AnalysisCheck extends BugChecker implements ClassTreeMatcher {
     if (analysis.fileInScope(state)) {
       TreePath classPath = state.getPath();
       for (Tree member : tree.getMembers()) {
-        if (member instanceof MethodTree m && !isSuppressed(m, state)) {
+        if (member instanceof MethodTree m && !Findings.suppresses(this, m, state)) {
           VisitorState at = state.withPath(new TreePath(classPath, m));
           run(at);
           Description d = matchDeclaration(m, at);

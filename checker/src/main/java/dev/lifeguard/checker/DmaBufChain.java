@@ -88,7 +88,7 @@ public final class DmaBufChain extends AnalysisCheck {
         if (msg == null) {
           msg = loop(holder, f, state);
         }
-        if (msg != null && !isSuppressed(v, state)) {
+        if (msg != null && !Findings.suppresses(this, v, state)) {
           state.reportMatch(buildDescription(v).setMessage(msg).build());
         }
       }

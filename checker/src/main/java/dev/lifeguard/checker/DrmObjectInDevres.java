@@ -224,7 +224,7 @@ public final class DrmObjectInDevres extends AnalysisCheck {
     }
     MethodSymbol m = ASTHelpers.getSymbol(tree);
     Optional<String> cp = Vocabulary.stringValue(m, Vocabulary.COUNTERPART);
-    if (cp.isEmpty() || isSuppressed(tree, state)) {
+    if (cp.isEmpty() || Findings.suppresses(this, tree, state)) {
       return Description.NO_MATCH;
     }
     String v = cp.get();

@@ -45,7 +45,7 @@ final class Findings {
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       Tree t = p.getLeaf();
       if ((t instanceof VariableTree || t instanceof MethodTree || t instanceof ClassTree)
-          && checker.isSuppressed(t, state)) {
+          && suppresses(checker, t, state)) {
         return true;
       }
       if (t == root) {
@@ -53,6 +53,20 @@ final class Findings {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the declaration {@code decl} suppresses {@code checker}, as {@link BugChecker#isSuppressed} answers,
+   * without asking it where it cannot: a method or variable with no annotation at all suppresses nothing (its
+   * annotations are all Error Prone reads, and they are not inherited). The checks ask this of every method of
+   * every class they match, and Error Prone's answer builds the suppression state from scratch each time.
+   */
+  static boolean suppresses(BugChecker checker, Tree decl, VisitorState state) {
+    Symbol sym = ASTHelpers.getDeclaredSymbol(decl);
+    if ((sym instanceof MethodSymbol || sym instanceof Symbol.VarSymbol) && sym.getRawAttributes().isEmpty()) {
+      return false;
+    }
+    return checker.isSuppressed(decl, state);
   }
 
   static @Nullable TreePath pathTo(VisitorState state, Tree tree) {

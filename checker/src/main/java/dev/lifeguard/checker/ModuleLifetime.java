@@ -14,7 +14,6 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -153,7 +152,7 @@ public final class ModuleLifetime extends BugChecker
       for (Map.Entry<AssignmentTree, MethodInvocationTree> e : stores.entrySet()) {
         AssignmentTree a = e.getKey();
         acquires.remove(e.getValue());
-        if (!isSuppressed(memberOf.get(a), state)) {
+        if (!Findings.suppresses(this, memberOf.get(a), state)) {
           state.reportMatch(buildDescription(a)
               .setMessage(heldWithoutModule("`" + Findings.src(state, a.getVariable()) + "` holds",
                   Findings.src(state, e.getValue()), cls))
@@ -161,7 +160,7 @@ public final class ModuleLifetime extends BugChecker
         }
       }
       for (Map.Entry<MethodInvocationTree, Tree> e : acquires.entrySet()) {
-        if (!isSuppressed(e.getValue(), state)) {
+        if (!Findings.suppresses(this, e.getValue(), state)) {
           state.reportMatch(buildDescription(e.getKey())
               .setMessage(heldWithoutModule(cls.getSimpleName() + " takes", Findings.src(state, e.getKey()), cls))
               .build());
@@ -207,22 +206,11 @@ public final class ModuleLifetime extends BugChecker
       return Description.NO_MATCH;
     }
     Type t = ASTHelpers.getType(tree);
-    if (t == null || !(t.tsym instanceof ClassSymbol c) || !isModuleExitType(c, state)) {
+    if (t == null || !(t.tsym instanceof ClassSymbol c)
+        || !LifetimeAnalysis.instance(state).vocabulary().isModuleAction(c)) {
       return Description.NO_MATCH;
     }
     return judgeExit(tree, tree.getBody(), "the lambda is a " + c.getSimpleName(), state);
-  }
-
-  private static boolean isModuleExitType(ClassSymbol c, VisitorState state) {
-    if (Vocabulary.stringValue(c, Vocabulary.MANAGED_ACTION).map("MODULE"::equals).orElse(false)) {
-      return true;
-    }
-    for (Type s : state.getTypes().closure(c.type)) {
-      if (Vocabulary.stringValue(s.tsym, Vocabulary.MANAGED_ACTION).map("MODULE"::equals).orElse(false)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private Description judgeExit(Tree exit, Tree body, String where, VisitorState state) {
@@ -263,28 +251,18 @@ public final class ModuleLifetime extends BugChecker
   }
 
   private static void scanWithHelpers(Tree body, VisitorState state, Vocabulary vocab, Facts f) {
-    CompilationUnitTree unit = state.getPath().getCompilationUnit();
-    // The methods declared in this file, by symbol: collected only once a call reaches one of them.
-    Map<MethodSymbol, MethodTree> local = new HashMap<>();
-    boolean[] collected = {false};
+    // A helper is a method declared in this file, found among its classes' members (from the file scan).
+    Map<ClassSymbol, ClassTree> classes = LifetimeAnalysis.instance(state).classesOf(state);
     java.util.function.Function<MethodSymbol, MethodTree> helperOf = m -> {
-      if (m == null || m.outermostClass() == null || m.outermostClass().sourcefile != unit.getSourceFile()) {
-        return null;
-      }
-      if (!collected[0]) {
-        collected[0] = true;
-        new TreeScanner<Void, Void>() {
-          @Override
-          public Void visitMethod(MethodTree mt, Void v) {
-            MethodSymbol s = ASTHelpers.getSymbol(mt);
-            if (s != null && mt.getBody() != null) {
-              local.put(s, mt);
-            }
-            return super.visitMethod(mt, v);
+      ClassTree owner = m == null ? null : classes.get(m.enclClass());
+      if (owner != null) {
+        for (Tree member : owner.getMembers()) {
+          if (member instanceof MethodTree mt && mt.getBody() != null && ASTHelpers.getSymbol(mt) == m) {
+            return mt;
           }
-        }.scan(unit, null);
+        }
       }
-      return local.get(m);
+      return null;
     };
     Deque<Tree> work = new ArrayDeque<>();
     Set<Tree> seen = new HashSet<>();

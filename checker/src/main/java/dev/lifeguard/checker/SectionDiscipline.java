@@ -119,7 +119,7 @@ public final class SectionDiscipline extends AnalysisCheck
       return Description.NO_MATCH;
     }
     String problem = GuardDeclarations.problem(m, state);
-    return problem == null || isSuppressed(tree, state)
+    return problem == null || Findings.suppresses(this, tree, state)
         ? Description.NO_MATCH
         : buildDescription(tree).setMessage(problem).build();
   }

@@ -124,6 +124,22 @@ final class ModuleLifetimeTest {
                   // BUG: Diagnostic contains: `exit` implements ModuleExit.exit
                   @Override public void exit() { bus.unregisterDriver(drv); }
                 }
+                // A module exit through a sub-interface, with its teardown in a helper of a nested class.
+                interface QuietExit extends ModuleExit {}
+                class ExitViaHelper {
+                  Bus bus; Drv drv; DeviceCount count;
+                  // BUG: Diagnostic contains: the lambda is a QuietExit
+                  QuietExit bad = () -> Steps.stop(bus, drv);
+                  QuietExit good = () -> Steps.stopAndWait(bus, drv, count);
+                  static class Steps {
+                    static void stop(Bus b, Drv d) { b.unregisterDriver(d); }
+                    static void stopAndWait(Bus b, Drv d, DeviceCount c) {
+                      b.unregisterDriver(d);
+                      c.awaitZero();
+                      DrmDevice.releaseBarrier();
+                    }
+                  }
+                }
                 """)
         .doTest();
   }

@@ -183,6 +183,7 @@ public final class LifetimeAnalysis {
     gateAcquires = scan.acquires;
     classes = flowBodiesKnown ? scan.classes : null;
     vocabularyCalls = flowBodiesKnown ? scan.calls : new IdentityHashMap<>();
+    topLevelLambdas = flowBodiesKnown ? scan.lambdas : new IdentityHashMap<>();
     if (flowBodiesKnown) {
       contexts.memberReferences(cu, scan.refs); // else the contexts collect them with a scan of their own
     }
@@ -253,21 +254,21 @@ public final class LifetimeAnalysis {
     return vocabularyCalls.getOrDefault(c, List.of());
   }
 
-  private final Map<ClassTree, List<TreePath>> topLevelLambdas = new IdentityHashMap<>();
-  private @Nullable CompilationUnitTree lambdasUnit;
+  /** The lambdas in no method, by class, from the file scan; when it failed, each class's found on demand. */
+  private Map<ClassTree, List<TreePath>> topLevelLambdas = new IdentityHashMap<>();
 
   /**
    * The lambdas of the class at {@code state.getPath()} that are in no method: in field initialisers and
    * initialiser blocks (not in nested classes, which are asked on their own, nor in other lambdas, which are
-   * analysed with the one they are in). The analysis takes them as bodies of their own.
+   * analysed with the one they are in). The analysis takes them as bodies of their own. For a file out of scope,
+   * empty.
    */
   public List<TreePath> topLevelLambdas(VisitorState state) {
-    if (!(state.getPath().getLeaf() instanceof ClassTree c)) {
+    if (!fileInScope(state) || !(state.getPath().getLeaf() instanceof ClassTree c)) {
       return List.of();
     }
-    if (lambdasUnit != state.getPath().getCompilationUnit()) {
-      lambdasUnit = state.getPath().getCompilationUnit();
-      topLevelLambdas.clear();
+    if (flowBodiesKnown) {
+      return topLevelLambdas.getOrDefault(c, List.of());
     }
     List<TreePath> found = topLevelLambdas.get(c);
     if (found == null) {
@@ -310,6 +311,7 @@ public final class LifetimeAnalysis {
     final List<MemberReferenceTree> refs = new ArrayList<>();
     final Map<ClassSymbol, ClassTree> classes = new LinkedHashMap<>();
     final Map<ClassTree, List<TreePath>> calls = new IdentityHashMap<>();
+    final Map<ClassTree, List<TreePath>> lambdas = new IdentityHashMap<>();
     /** The trees being scanned, the compilation unit first: the path of a call worth recording. */
     private JCTree[] stack = new JCTree[64];
     private int depth;
@@ -331,12 +333,7 @@ public final class LifetimeAnalysis {
       switch (t.getTag()) {
         case IDENT -> sym = ((JCTree.JCIdent) t).sym;
         case SELECT -> sym = ((JCTree.JCFieldAccess) t).sym;
-        case APPLY -> {
-          sym = TreeInfo.symbol(((JCTree.JCMethodInvocation) t).meth);
-          if (!acquires && sym instanceof MethodSymbol) {
-            acquires = vocab.acquires(sym);
-          }
-        }
+        case APPLY -> sym = null; // its method's name, scanned next, answers for the call
         case NEWCLASS -> sym = ((JCTree.JCNewClass) t).constructor;
         case REFERENCE -> {
           sym = ((JCTree.JCMemberReference) t).sym;
@@ -367,8 +364,12 @@ public final class LifetimeAnalysis {
             }
             marked = open.size();
           }
-          if ((relevance & Vocabulary.CALL) != 0 && t.hasTag(JCTree.Tag.APPLY)) {
-            record();
+          if ((relevance & (Vocabulary.CALL | Vocabulary.TAKES_REFERENCE)) != 0 && depth > 1
+              && stack[depth - 2] instanceof JCTree.JCMethodInvocation call && call.meth == t) {
+            acquires |= (relevance & Vocabulary.TAKES_REFERENCE) != 0;
+            if ((relevance & Vocabulary.CALL) != 0) {
+              record(depth - 1);
+            }
           }
         }
       }
@@ -376,9 +377,13 @@ public final class LifetimeAnalysis {
       depth--; // a failure anywhere abandons the whole scan, so no finally
     }
 
-    /** Records the call on top of the stack, with its path, under its innermost enclosing class. */
-    private void record() {
-      int cls = depth - 1;
+    /** Records the call at {@code stack[top - 1]}, with its path, under its innermost enclosing class. */
+    private void record(int top) {
+      record(top, calls);
+    }
+
+    private void record(int top, Map<ClassTree, List<TreePath>> into) {
+      int cls = top - 1;
       while (cls >= 0 && !stack[cls].hasTag(JCTree.Tag.CLASSDEF)) {
         cls--;
       }
@@ -386,10 +391,21 @@ public final class LifetimeAnalysis {
         return;
       }
       TreePath path = new TreePath(cu);
-      for (int i = 1; i < depth; i++) {
+      for (int i = 1; i < top; i++) {
         path = new TreePath(path, stack[i]);
       }
-      calls.computeIfAbsent((ClassTree) stack[cls], k -> new ArrayList<>(2)).add(path);
+      into.computeIfAbsent((ClassTree) stack[cls], k -> new ArrayList<>(2)).add(path);
+    }
+
+    /** How many bodies were open when the innermost class being scanned began. */
+    private int bodiesAtClass;
+
+    @Override
+    public void visitClassDef(JCTree.JCClassDecl c) {
+      int outer = bodiesAtClass;
+      bodiesAtClass = open.size();
+      super.visitClassDef(c);
+      bodiesAtClass = outer;
     }
 
     @Override
@@ -407,6 +423,9 @@ public final class LifetimeAnalysis {
 
     @Override
     public void visitLambda(JCTree.JCLambda l) {
+      if (open.size() == bodiesAtClass) {
+        record(depth, lambdas); // in no method of its class: a body of its own (see topLevelLambdas)
+      }
       scan(l.params);
       body(l, l.body);
     }

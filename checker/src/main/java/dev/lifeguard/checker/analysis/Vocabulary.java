@@ -143,6 +143,24 @@ public final class Vocabulary {
       .map(a -> a.getElementValues().values().stream().anyMatch(v -> String.valueOf(v.getValue()).endsWith("BINDING")))
       .orElse(false);
 
+  /**
+   * Whether a functional type is a module's exit action: it or one of its supertypes is
+   * {@code @ManagedAction(MODULE)}. Cached per type: every lambda of a file in scope is asked.
+   */
+  public boolean isModuleAction(ClassSymbol c) {
+    return !isPlatform(c) && cached(c, moduleActions, computeModuleAction);
+  }
+
+  private final Map<Symbol, Boolean> moduleActions = new IdentityHashMap<>();
+  private final java.util.function.Function<Symbol, Boolean> computeModuleAction = c -> {
+    for (ClassSymbol s : supertypesOf((ClassSymbol) c)) {
+      if (stringValue(s, MANAGED_ACTION).map("MODULE"::equals).orElse(false)) {
+        return true;
+      }
+    }
+    return false;
+  };
+
   /** True when the type, or one of its supertypes, is annotated {@code @BindingScoped}. */
   public boolean isBindingScopedType(@Nullable Type t) {
     return typeHas(t, BINDING_SCOPED, bindingTypes);
@@ -170,13 +188,6 @@ public final class Vocabulary {
     }
     cache.put(cs, result);
     return result;
-  }
-
-  private final Map<Symbol, Boolean> acquiresCache = new java.util.IdentityHashMap<>();
-
-  /** {@code @Acquires} on a called method, cached per method. */
-  public boolean acquires(@Nullable Symbol m) {
-    return m != null && cached(m, acquiresCache, s -> has(s, ACQUIRES));
   }
 
   private final Map<Symbol, Boolean> boxed = new java.util.IdentityHashMap<>();
@@ -467,8 +478,16 @@ public final class Vocabulary {
   static final int FLOW = 2;
   /** {@link #relevance} bit: a method that carries the vocabulary or registers devres (see {@link #isVocabularyCall}). */
   static final int CALL = 4;
+  /** {@link #relevance} bit: an {@code @Acquires} method (it takes a counted drm device reference). */
+  static final int TAKES_REFERENCE = 8;
 
-  private static final Integer[] RELEVANCE = {0, 1, 2, 3, 4, 5, 6, 7};
+  private static final Integer[] RELEVANCE = new Integer[16];
+
+  static {
+    for (int i = 0; i < RELEVANCE.length; i++) {
+      RELEVANCE[i] = i;
+    }
+  }
 
   /**
    * How much a symbol matters, cached per symbol: {@link #FLOW} when it (or a parameter of it) carries the
@@ -525,7 +544,7 @@ public final class Vocabulary {
     }
     int r = computeNeedsFlow(sym) ? IN_SCOPE | FLOW : computeInScope(sym) ? IN_SCOPE : NONE;
     if (sym instanceof MethodSymbol m && (hasAny(m) || registersDevres(m))) {
-      r |= IN_SCOPE | CALL;
+      r |= IN_SCOPE | CALL | (has(m, ACQUIRES) ? TAKES_REFERENCE : 0);
     }
     return RELEVANCE[r];
   }
