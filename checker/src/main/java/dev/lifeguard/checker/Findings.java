@@ -11,6 +11,7 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -18,6 +19,7 @@ import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree;
 import dev.lifeguard.checker.analysis.Vocabulary;
 import java.util.Optional;
+import javax.lang.model.element.Name;
 import org.jspecify.annotations.Nullable;
 
 /** Helpers the checks share: suppression inside a matched tree, source text, a device expression in scope. */
@@ -57,14 +59,23 @@ final class Findings {
 
   /**
    * Whether the declaration {@code decl} suppresses {@code checker}, as {@link BugChecker#isSuppressed} answers,
-   * without asking it where it cannot: a method or variable with no annotation at all suppresses nothing (its
-   * annotations are all Error Prone reads, and they are not inherited). The checks ask this of every method of
-   * every class they match, and Error Prone's answer builds the suppression state from scratch each time.
+   * without asking it where it cannot: Error Prone reads a method's or variable's own annotations (they are not
+   * inherited), and only {@code @SuppressWarnings}, {@code @SuppressLint}, {@code @Generated} and a check's custom
+   * suppression annotations (Lifeguard's checks declare none) can suppress. The checks ask this of every method
+   * of every class they match, and Error Prone's answer builds the suppression state from scratch each time.
    */
   static boolean suppresses(BugChecker checker, Tree decl, VisitorState state) {
     Symbol sym = ASTHelpers.getDeclaredSymbol(decl);
-    if ((sym instanceof MethodSymbol || sym instanceof Symbol.VarSymbol) && sym.getRawAttributes().isEmpty()) {
-      return false;
+    if (sym instanceof MethodSymbol || sym instanceof Symbol.VarSymbol) {
+      boolean maySuppress = false;
+      for (Attribute.Compound a : sym.getRawAttributes()) {
+        Name n = a.type.tsym.getSimpleName();
+        maySuppress |= n.contentEquals("SuppressWarnings") || n.contentEquals("SuppressLint")
+            || n.contentEquals("Generated");
+      }
+      if (!maySuppress) {
+        return false;
+      }
     }
     return checker.isSuppressed(decl, state);
   }

@@ -10,13 +10,22 @@ import org.junit.jupiter.api.Test;
 
 /** Every check has a doc page with the fixed sections, and its link points at it. */
 final class DocsTest {
+  private static final List<Class<?>> CHECKS = List.of(
+      DrmObjectInDevres.class, UnguardedDevresAccess.class, SectionDiscipline.class, ReleaseOrdering.class,
+      WrongWayLifetime.class, ModuleLifetime.class, DevresOnUnboundDevice.class, DmaBufChain.class);
+
+  /** {@code Findings.suppresses} answers without Error Prone for declarations with none of the usual annotations. */
+  @Test
+  void suppressionIsOnlyBySuppressWarnings() {
+    for (Class<?> check : CHECKS) {
+      assertThat(check.getAnnotation(BugPattern.class).suppressionAnnotations()).asList()
+          .containsExactly(SuppressWarnings.class);
+    }
+  }
+
   @Test
   void everyCheckHasItsPage() throws Exception {
-    for (Class<?> check :
-        List.of(
-            DrmObjectInDevres.class, UnguardedDevresAccess.class, SectionDiscipline.class, ReleaseOrdering.class,
-            WrongWayLifetime.class, ModuleLifetime.class, DevresOnUnboundDevice.class,
-            DmaBufChain.class)) {
+    for (Class<?> check : CHECKS) {
       String name = check.getSimpleName();
       BugPattern p = check.getAnnotation(BugPattern.class);
       assertThat(p.link()).endsWith("docs/checks/" + name + ".md");

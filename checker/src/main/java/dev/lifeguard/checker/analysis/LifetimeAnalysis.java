@@ -354,7 +354,11 @@ public final class LifetimeAnalysis {
         stack = java.util.Arrays.copyOf(stack, depth * 2);
       }
       stack[depth++] = t;
-      if (sym != null) {
+      // Once the file is in scope and every open body is marked, only a called method's name can still matter
+      // (a call the rules on single calls judge, a counted reference taken): most names need no answer.
+      boolean callName = sym != null && depth > 1
+          && stack[depth - 2] instanceof JCTree.JCMethodInvocation call && call.meth == t;
+      if (sym != null && (callName || !inScope || marked < open.size())) {
         int relevance = vocab.relevance(sym);
         if (relevance != Vocabulary.NONE) {
           inScope = true;
@@ -364,8 +368,7 @@ public final class LifetimeAnalysis {
             }
             marked = open.size();
           }
-          if ((relevance & (Vocabulary.CALL | Vocabulary.TAKES_REFERENCE)) != 0 && depth > 1
-              && stack[depth - 2] instanceof JCTree.JCMethodInvocation call && call.meth == t) {
+          if (callName) {
             acquires |= (relevance & Vocabulary.TAKES_REFERENCE) != 0;
             if ((relevance & Vocabulary.CALL) != 0) {
               record(depth - 1);
