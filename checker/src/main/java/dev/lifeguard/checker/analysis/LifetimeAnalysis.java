@@ -411,6 +411,14 @@ public final class LifetimeAnalysis {
       bodiesAtClass = outer;
     }
 
+    // An import or the package name alone brings nothing in: every use of the vocabulary is in a declaration or a
+    // body, and those are scanned.
+    @Override
+    public void visitImport(JCTree.JCImport i) {}
+
+    @Override
+    public void visitPackageDef(JCTree.JCPackageDecl p) {}
+
     @Override
     public void visitMethodDef(JCTree.JCMethodDecl m) {
       // The pre-filter reads the body only: a parameter of a drm type alone makes no event.
