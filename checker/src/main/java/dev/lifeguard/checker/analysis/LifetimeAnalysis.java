@@ -604,12 +604,12 @@ public final class LifetimeAnalysis {
       if (root instanceof MethodTree mt) {
         MethodSymbol sym = ASTHelpers.getSymbol(mt);
         CodeContext ctx = contexts.ofMethod(sym, rootPath.getCompilationUnit());
-        Body body = new Body(mt, "`" + mt.getName() + "`", ctx, Body.Mode.METHOD, "", null);
+        Body body = new Body(mt, () -> "`" + mt.getName() + "`", ctx, Body.Mode.METHOD, () -> "", null);
         analyzeBody(rootPath, new UnderlyingAST.CFGMethod(mt, cls), body, LifetimeStore.EMPTY, mt, cls);
       } else {
         LambdaExpressionTree lt = (LambdaExpressionTree) root;
         CodeContext ctx = contexts.ofFunctionalType(ASTHelpers.getType(lt), "the lambda").orElse(CodeContext.UNKNOWN);
-        Body body = new Body(lt, "the lambda", ctx, Body.Mode.RUNS_LATER, "it is stored in a field", null);
+        Body body = new Body(lt, () -> "the lambda", ctx, Body.Mode.RUNS_LATER, () -> "it is stored in a field", null);
         analyzeBody(rootPath, new UnderlyingAST.CFGLambda(lt, cls, null), body, LifetimeStore.EMPTY, null, cls);
       }
       ImmutableList.Builder<Event> out = ImmutableList.builder();
@@ -864,7 +864,7 @@ public final class LifetimeAnalysis {
     }
     Tree parentTree = p == null ? null : p.getLeaf();
     Body.Mode mode;
-    String reason;
+    java.util.function.Supplier<String> reason;
     Symbol callee = null;
     List<? extends ExpressionTree> args = null;
     if (parentTree instanceof MethodInvocationTree mit) {
@@ -878,42 +878,44 @@ public final class LifetimeAnalysis {
       int i = args.indexOf(child);
       List<VarSymbol> ps = m.getParameters();
       VarSymbol param = ps.isEmpty() ? null : ps.get(Math.min(i, ps.size() - 1));
-      String calleeName = m.owner.getSimpleName() + "." + (m.isConstructor() ? "<init>" : m.getSimpleName());
+      // Message text, built only if a message asks.
+      java.util.function.Supplier<String> calleeName =
+          () -> m.owner.getSimpleName() + "." + (m.isConstructor() ? "<init>" : m.getSimpleName());
       if (param != null && Vocabulary.has(param, Vocabulary.IN_SECTION)) {
         mode = Body.Mode.IN_SECTION;
-        reason = "it is passed to the @InSection parameter of " + calleeName;
+        reason = () -> "it is passed to the @InSection parameter of " + calleeName.get();
       } else if (param != null && Vocabulary.has(param, Vocabulary.RUNS_LATER)) {
         mode = Body.Mode.RUNS_LATER;
-        reason = "it is passed to " + calleeName + ", whose parameter is @RunsLater";
+        reason = () -> "it is passed to " + calleeName.get() + ", whose parameter is @RunsLater";
       } else if (param != null && Vocabulary.has(param, Vocabulary.RUNS_NOW)) {
         mode = Body.Mode.RUNS_NOW;
-        reason = "it is passed to the @RunsNow parameter of " + calleeName;
+        reason = () -> "it is passed to the @RunsNow parameter of " + calleeName.get();
       } else if (param != null && param.type != null && Vocabulary.has(param.type.tsym, Vocabulary.MANAGED_ACTION)) {
         mode = Body.Mode.RUNS_LATER;
-        reason = "it is a managed action (" + param.type.tsym.getSimpleName() + "), run when a lifetime ends";
+        reason = () -> "it is a managed action (" + param.type.tsym.getSimpleName() + "), run when a lifetime ends";
       } else if (vocab.isDeferredJdkApi(m)) {
         mode = Body.Mode.RUNS_LATER;
-        reason = "it is passed to " + calleeName + ", which runs it later on another thread";
+        reason = () -> "it is passed to " + calleeName.get() + ", which runs it later on another thread";
       } else if (declared.isPresent()) {
         mode = Body.Mode.RUNS_LATER;
-        reason = "it is a callback, run whenever its caller invokes it";
+        reason = () -> "it is a callback, run whenever its caller invokes it";
       } else {
         mode = Body.Mode.RUNS_NOW;
-        reason = "it is passed to " + calleeName + ", assumed to run it before returning";
+        reason = () -> "it is passed to " + calleeName.get() + ", assumed to run it before returning";
       }
     } else if (parentTree instanceof VariableTree || parentTree instanceof AssignmentTree
         || parentTree instanceof ReturnTree) {
       mode = Body.Mode.RUNS_LATER;
-      reason = "it is stored, so it can run after this code returns";
+      reason = () -> "it is stored, so it can run after this code returns";
     } else if (declared.isPresent()) {
       mode = Body.Mode.RUNS_LATER;
-      reason = "it is a callback, run whenever its caller invokes it";
+      reason = () -> "it is a callback, run whenever its caller invokes it";
     } else {
       mode = Body.Mode.RUNS_NOW;
-      reason = "it runs where it is created";
+      reason = () -> "it runs where it is created";
     }
     CodeContext ctx = declared.orElse(parent.context());
-    return new Body(lt, "the lambda in " + rootName(parent), ctx, mode, reason, parent);
+    return new Body(lt, () -> "the lambda in " + rootName(parent), ctx, mode, reason, parent);
   }
 
   private static String rootName(Body b) {

@@ -165,6 +165,11 @@ final class LifetimeRules {
     return uncheckedExceptions;
   }
 
+  /** Whether the implicit unchecked exceptions of calls count as ways out (see {@link #counts}). */
+  boolean uncheckedExceptions() {
+    return uncheckedExceptions;
+  }
+
   boolean isBoxed(@Nullable Type t) {
     return vocab.isBoxed(t);
   }

@@ -213,7 +213,11 @@ final class StructuredWalk {
       return;
     }
     if (m != null) {
-      for (Type t : m.getThrownTypes()) {
+      com.sun.tools.javac.util.List<Type> thrown = m.getThrownTypes();
+      if (thrown.isEmpty() && !rules.uncheckedExceptions()) {
+        return; // unchecked exceptions count only when declared or asked for
+      }
+      for (Type t : thrown) {
         if (rules.counts(m, false, t)) {
           raise(t, s);
         }
@@ -888,7 +892,8 @@ final class StructuredWalk {
    * (Most calls in driver code are these.)
    */
   private boolean plainCall(MethodInvocationTree mit, MethodSymbol m, LifetimeStore s) {
-    if (!rules.facts(m).plain) {
+    Vocabulary.MethodFacts facts = rules.facts(m);
+    if (!facts.plain) {
       return false;
     }
     if (!Vocabulary.isStatic(m)) {
@@ -903,6 +908,9 @@ final class StructuredWalk {
       if (valueOf(a, s).binding() != null) {
         return false;
       }
+    }
+    if (facts.plainResult) {
+      return true;
     }
     LifetimeValue result = rules.callValue(m, mit, ASTHelpers.getType(mit));
     return result.binding() == null && result.scopedSection() == null && result.drm() == null

@@ -235,6 +235,11 @@ public final class Vocabulary {
     final boolean plain;
     /** What its own annotations say of its result (its return type adds the rest, per call). */
     final LifetimeValue result;
+    /**
+     * Plain, and no call of it gives a value with a lifetime: its return type is a class without one (a call's
+     * type is then of that same class), a primitive or void. A type variable's instance is asked at each call.
+     */
+    final boolean plainResult;
 
     private MethodFacts(MethodSymbol m, Vocabulary vocab) {
       annotated = hasVocabulary(m);
@@ -259,6 +264,9 @@ public final class Vocabulary {
       }
       plain = !annotated && !devres && !close && !anyFrees;
       result = annotated ? declaredResult(m) : LifetimeValue.NONE;
+      Type rt = m.getReturnType();
+      plainResult = plain && rt != null && !rt.hasTag(com.sun.tools.javac.code.TypeTag.TYPEVAR)
+          && !vocab.isBindingScopedType(rt) && !vocab.isDrmScopedType(rt);
     }
 
     private static LifetimeValue declaredResult(MethodSymbol m) {
