@@ -29,7 +29,6 @@ import com.sun.tools.javac.code.Symtab;
 import com.sun.tools.javac.code.Types;
 import com.sun.tools.javac.processing.JavacProcessingEnvironment;
 import com.sun.tools.javac.tree.JCTree;
-import com.sun.tools.javac.tree.TreeInfo;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -371,7 +370,7 @@ public final class LifetimeAnalysis {
           if (callName) {
             acquires |= (relevance & Vocabulary.TAKES_REFERENCE) != 0;
             if ((relevance & Vocabulary.CALL) != 0) {
-              record(depth - 1);
+              record(depth - 1, calls);
             }
           }
         }
@@ -380,11 +379,7 @@ public final class LifetimeAnalysis {
       depth--; // a failure anywhere abandons the whole scan, so no finally
     }
 
-    /** Records the call at {@code stack[top - 1]}, with its path, under its innermost enclosing class. */
-    private void record(int top) {
-      record(top, calls);
-    }
-
+    /** Records the tree at {@code stack[top - 1]}, with its path, under its innermost enclosing class. */
     private void record(int top, Map<ClassTree, List<TreePath>> into) {
       int cls = top - 1;
       while (cls >= 0 && !stack[cls].hasTag(JCTree.Tag.CLASSDEF)) {

@@ -489,14 +489,6 @@ public final class Vocabulary {
   /** {@link #relevance} bit: an {@code @Acquires} method (it takes a counted drm device reference). */
   static final int TAKES_REFERENCE = 8;
 
-  private static final Integer[] RELEVANCE = new Integer[16];
-
-  static {
-    for (int i = 0; i < RELEVANCE.length; i++) {
-      RELEVANCE[i] = i;
-    }
-  }
-
   /**
    * How much a symbol matters, cached per symbol: {@link #FLOW} when it (or a parameter of it) carries the
    * vocabulary or it is a variable or method of binding-scoped type; {@link #IN_SCOPE} when it, its type or its
@@ -548,22 +540,22 @@ public final class Vocabulary {
     ClassSymbol enclosing = sym.enclClass();
     if (sym instanceof PackageSymbol || (enclosing != null && isPlatform(enclosing))) {
       // A package name, or the JDK's methods, fields and types: nothing there carries the vocabulary.
-      return RELEVANCE[NONE];
+      return NONE;
     }
     int r = computeNeedsFlow(sym) ? IN_SCOPE | FLOW : computeInScope(sym) ? IN_SCOPE : NONE;
     if (sym instanceof MethodSymbol m && (hasAny(m) || registersDevres(m))) {
       r |= IN_SCOPE | CALL | (has(m, ACQUIRES) ? TAKES_REFERENCE : 0);
     }
-    return RELEVANCE[r];
+    return r;
   }
 
   /** The relevance of an unannotated variable of type {@code c}: what the type says (see computeInScope). */
   private Integer ofVariableType(Symbol c) {
     if (isPlatform((ClassSymbol) c)) {
-      return RELEVANCE[NONE];
+      return NONE;
     }
     Type t = c.type;
-    return RELEVANCE[isBindingScopedType(t) ? IN_SCOPE | FLOW : varTypeInScope(t) ? IN_SCOPE : NONE];
+    return isBindingScopedType(t) ? IN_SCOPE | FLOW : varTypeInScope(t) ? IN_SCOPE : NONE;
   }
 
   private boolean computeNeedsFlow(Symbol sym) {
